@@ -1,0 +1,32 @@
+// Package connectors defines how the executor reaches a backend. Each kind of backend
+// (GraphQL subgraphs over HTTP today; REST and gRPC later) implements Connector.
+package connectors
+
+import (
+	"context"
+	"errors"
+	"net/http"
+)
+
+// Request is one subgraph operation to run.
+type Request struct {
+	// Query is the GraphQL operation text.
+	Query string
+	// OperationName names the operation ("" when anonymous).
+	OperationName string
+	// Variables is a JSON object, or nil.
+	Variables []byte
+	// Header holds headers to forward to the backend (may be nil).
+	Header http.Header
+}
+
+// Connector runs subgraph operations against one backend.
+type Connector interface {
+	// Fetch runs req and returns the GraphQL response body ({"data":…,"errors":…}). An error
+	// means no usable response was received (unreachable, timeout, bad status, not JSON).
+	Fetch(ctx context.Context, req *Request) ([]byte, error)
+}
+
+// ErrUnavailable wraps failures to reach a backend. Its text is safe to show to clients: it
+// names no host, URL or internal detail.
+var ErrUnavailable = errors.New("backend unavailable")

@@ -1,0 +1,306 @@
+// Package executor runs query plans: it sends the plan's fetches through connectors, merges
+// the answers into one response tree and writes the client's response from it, with GraphQL
+// null propagation and errors re-pathed to the client's paths.
+package executor
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"net/http"
+	"sync"
+	"unsafe"
+
+	"github.com/valyala/fastjson"
+	"github.com/vektah/gqlparser/v2/ast"
+	"github.com/vektah/gqlparser/v2/gqlerror"
+
+	"github.com/atrium-gateway/atrium/connectors"
+	"github.com/atrium-gateway/atrium/federation"
+	"github.com/atrium-gateway/atrium/planner"
+)
+
+// Executor runs plans against one supergraph version's backends. It is safe for concurrent
+// use.
+type Executor struct {
+	sg         *federation.Supergraph
+	connectors []connectors.Connector // by SubgraphID
+}
+
+// New returns an executor; conns holds one connector per subgraph, by SubgraphID.
+func New(sg *federation.Supergraph, conns []connectors.Connector) *Executor {
+	return &Executor{sg: sg, connectors: conns}
+}
+
+// Result is the answer to one operation. Data is the JSON of the "data" entry ("null" when
+// an error nulled the root).
+type Result struct {
+	Data   []byte
+	Errors gqlerror.List
+}
+
+// run is the state of one request.
+type run struct {
+	e       *Executor
+	ctx     context.Context
+	vars    map[string]any
+	header  http.Header
+	mu      sync.Mutex // guards data, errors, parsers
+	data    *fastjson.Value
+	arena   fastjson.Arena
+	errors  gqlerror.List
+	parsers []*fastjson.Parser
+}
+
+var parserPool fastjson.ParserPool
+
+// Execute runs plan with the request's coerced variables. header is forwarded to subgraphs
+// (nil forwards nothing). It never panics on bad backend answers: they become errors.
+func (e *Executor) Execute(ctx context.Context, plan *planner.Plan, vars map[string]any, header http.Header) *Result {
+	r := &run{e: e, ctx: ctx, vars: vars, header: header}
+	r.data = r.arena.NewObject()
+	if plan.Root != nil {
+		r.node(plan.Root)
+	}
+	w := writer{api: e.sg.API, vars: vars, errs: r.errors, quiet: len(r.errors) > 0}
+	w.buf = make([]byte, 0, 1024)
+	if !w.object(plan.Shape, r.data) {
+		w.buf = append(w.buf[:0], "null"...)
+	}
+	for _, p := range r.parsers {
+		parserPool.Put(p)
+	}
+	return &Result{Data: w.buf, Errors: w.errs}
+}
+
+func (r *run) node(n planner.Node) {
+	switch n := n.(type) {
+	case *planner.Sequence:
+		for _, c := range n.Nodes {
+			r.node(c)
+		}
+	case *planner.Parallel:
+		var wg sync.WaitGroup
+		for _, c := range n.Nodes[1:] {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				r.node(c)
+			}()
+		}
+		r.node(n.Nodes[0])
+		wg.Wait()
+	case *planner.Flatten:
+		r.entityFetch(n.Path, n.Node.(*planner.Fetch))
+	case *planner.Fetch:
+		r.rootFetch(n)
+	}
+}
+
+// variables writes the client variables a fetch uses as JSON object members.
+func (r *run) variables(buf []byte, f *planner.Fetch) []byte {
+	for _, name := range f.Variables {
+		v, ok := r.vars[name]
+		if !ok {
+			continue
+		}
+		b, err := json.Marshal(v)
+		if err != nil {
+			continue
+		}
+		if buf[len(buf)-1] != '{' {
+			buf = append(buf, ',')
+		}
+		buf = appendString(buf, name)
+		buf = append(buf, ':')
+		buf = append(buf, b...)
+	}
+	return buf
+}
+
+func (r *run) rootFetch(f *planner.Fetch) {
+	var vars []byte
+	if len(f.Variables) > 0 {
+		vars = append(r.variables([]byte{'{'}, f), '}')
+	}
+	resp := r.fetch(f, vars)
+	if resp == nil {
+		return
+	}
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.subgraphErrors(resp, nil, nil)
+	if d := resp.Get("data"); d != nil && d.Type() == fastjson.TypeObject {
+		merge(r.data, d)
+	}
+}
+
+func (r *run) entityFetch(path []string, f *planner.Fetch) {
+	r.mu.Lock()
+	reps := representations{}
+	buf := append(make([]byte, 0, 256), `{"representations":[`...)
+	walk(r.data, path, func(obj *fastjson.Value) {
+		buf = reps.add(buf, obj, f.Requires)
+	})
+	r.mu.Unlock()
+	if len(reps.byIndex) == 0 {
+		return // nothing to resolve: no call, no error
+	}
+	buf = append(buf, ']')
+	buf = append(r.variables(buf, f), '}')
+	resp := r.fetch(f, buf)
+	if resp == nil {
+		return
+	}
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.subgraphErrors(resp, path, &reps)
+	ents := resp.GetArray("data", "_entities")
+	for i, ent := range ents {
+		if i >= len(reps.byIndex) || ent == nil || ent.Type() != fastjson.TypeObject {
+			continue
+		}
+		for _, obj := range reps.byIndex[i] {
+			merge(obj, ent)
+		}
+	}
+}
+
+// fetch sends one operation and parses the answer; on failure it records an error and
+// returns nil.
+func (r *run) fetch(f *planner.Fetch, vars []byte) *fastjson.Value {
+	conn := r.e.connectors[f.Subgraph]
+	body, err := conn.Fetch(r.ctx, &connectors.Request{Query: f.Operation, OperationName: f.OperationName, Variables: vars, Header: r.header})
+	if err != nil {
+		code := "SUBREQUEST_HTTP_ERROR"
+		if errors.Is(err, context.DeadlineExceeded) {
+			code = "SUBREQUEST_TIMEOUT"
+		}
+		r.addError(&gqlerror.Error{Message: "a backend service could not be reached", Extensions: map[string]any{"code": code}})
+		return nil
+	}
+	p := parserPool.Get()
+	v, err := p.ParseBytes(body)
+	if err != nil || v.Type() != fastjson.TypeObject {
+		parserPool.Put(p)
+		r.addError(&gqlerror.Error{Message: "a backend service sent an invalid response", Extensions: map[string]any{"code": "SUBREQUEST_MALFORMED_RESPONSE"}})
+		return nil
+	}
+	r.mu.Lock()
+	r.parsers = append(r.parsers, p)
+	r.mu.Unlock()
+	return v
+}
+
+func (r *run) addError(e *gqlerror.Error) {
+	r.mu.Lock()
+	r.errors = append(r.errors, e)
+	r.mu.Unlock()
+}
+
+// walk calls fn for every object found at path ("@" = each list element) under v.
+func walk(v *fastjson.Value, path []string, fn func(obj *fastjson.Value)) {
+	if v == nil {
+		return
+	}
+	switch v.Type() {
+	case fastjson.TypeArray:
+		if len(path) > 0 && path[0] == "@" {
+			path = path[1:]
+		}
+		for _, e := range v.GetArray() {
+			walk(e, path, fn)
+		}
+	case fastjson.TypeObject:
+		if len(path) == 0 {
+			fn(v)
+			return
+		}
+		if path[0] == "@" {
+			return
+		}
+		walk(v.Get(path[0]), path[1:], fn)
+	}
+}
+
+// merge copies every field of src into the object dst, merging nested objects and lists of
+// objects. A null never erases data, and a __typename already known is kept.
+func merge(dst, src *fastjson.Value) {
+	do := dst.GetObject()
+	so := src.GetObject()
+	if do == nil || so == nil {
+		return
+	}
+	so.Visit(func(k []byte, v *fastjson.Value) {
+		key := unsafe.String(unsafe.SliceData(k), len(k)) // k lives in the parsed body
+		old := do.Get(key)
+		if old == nil {
+			do.Set(key, v)
+			return
+		}
+		switch {
+		case v.Type() == fastjson.TypeNull || key == "__typename":
+			// keep what we have
+		case old.Type() == fastjson.TypeObject && v.Type() == fastjson.TypeObject:
+			merge(old, v)
+		case old.Type() == fastjson.TypeArray && v.Type() == fastjson.TypeArray:
+			oa, va := old.GetArray(), v.GetArray()
+			if len(oa) != len(va) {
+				do.Set(key, v)
+				return
+			}
+			for i := range oa {
+				if oa[i].Type() == fastjson.TypeObject && va[i].Type() == fastjson.TypeObject {
+					merge(oa[i], va[i])
+				} else {
+					oa[i] = va[i]
+				}
+			}
+		default:
+			do.Set(key, v)
+		}
+	})
+}
+
+// subgraphErrors copies a subgraph's errors into the response, re-pathed: errors under
+// _entities/i go to every client path that used representation i.
+func (r *run) subgraphErrors(resp *fastjson.Value, path []string, reps *representations) {
+	errs := resp.GetArray("errors")
+	for _, ev := range errs {
+		msg := string(ev.GetStringBytes("message"))
+		if msg == "" {
+			msg = "a backend service returned an error"
+		}
+		var ext map[string]any
+		if x := ev.Get("extensions"); x != nil && x.Type() == fastjson.TypeObject {
+			_ = json.Unmarshal(x.MarshalTo(nil), &ext)
+		}
+		p := ev.GetArray("path")
+		if reps == nil || len(p) < 2 || string(p[0].GetStringBytes()) != "_entities" {
+			e := &gqlerror.Error{Message: msg, Extensions: ext}
+			if reps == nil {
+				e.Path = toPath(p)
+			}
+			r.errors = append(r.errors, e)
+			continue
+		}
+		idx := p[1].GetInt()
+		rest := toPath(p[2:])
+		for _, at := range reps.paths(r.data, path, idx) {
+			r.errors = append(r.errors, &gqlerror.Error{Message: msg, Path: append(at, rest...), Extensions: ext})
+		}
+	}
+}
+
+func toPath(p []*fastjson.Value) ast.Path {
+	var out ast.Path
+	for _, e := range p {
+		switch e.Type() {
+		case fastjson.TypeString:
+			out = append(out, ast.PathName(e.GetStringBytes()))
+		case fastjson.TypeNumber:
+			out = append(out, ast.PathIndex(e.GetInt()))
+		}
+	}
+	return out
+}

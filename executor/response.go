@@ -1,0 +1,168 @@
+package executor
+
+import (
+	"unicode/utf8"
+
+	"github.com/valyala/fastjson"
+	"github.com/vektah/gqlparser/v2/ast"
+	"github.com/vektah/gqlparser/v2/gqlerror"
+
+	"github.com/atrium-gateway/atrium/executor/introspect"
+	"github.com/atrium-gateway/atrium/planner"
+)
+
+// writer writes the client's response from the merged tree, field by field in the order of
+// the client's selection. A null in a non-null position makes the writer drop what it wrote
+// for the nearest nullable ancestor and write null there instead (GraphQL null propagation).
+type writer struct {
+	buf  []byte
+	api  *ast.Schema
+	vars map[string]any
+	errs gqlerror.List
+	// quiet suppresses "cannot return null" errors when backends already reported errors
+	// that explain the nulls.
+	quiet bool
+	path  ast.Path
+}
+
+func (w *writer) object(sh *planner.Shape, obj *fastjson.Value) bool {
+	typename := sh.TypeName
+	if sh.Abstract {
+		typename = string(obj.GetStringBytes("__typename"))
+	}
+	fields := sh.FieldsFor(typename)
+	w.buf = append(w.buf, '{')
+	for i, f := range fields {
+		if i > 0 {
+			w.buf = append(w.buf, ',')
+		}
+		w.buf = appendString(w.buf, f.Key)
+		w.buf = append(w.buf, ':')
+		switch {
+		case f.Typename:
+			w.buf = appendString(w.buf, typename)
+		case f.Introspection != nil:
+			var err error
+			start := len(w.buf)
+			if w.buf, err = introspect.Field(w.buf, w.api, f.Introspection, w.vars); err != nil {
+				w.buf = append(w.buf[:start], "null"...)
+				w.errs = append(w.errs, &gqlerror.Error{Message: err.Error(), Path: append(ast.Path{}, ast.PathName(f.Key))})
+			}
+		default:
+			w.path = append(w.path, ast.PathName(f.Key))
+			ok := w.value(f, f.Type, obj.Get(f.Key))
+			w.path = w.path[:len(w.path)-1]
+			if !ok {
+				return false
+			}
+		}
+	}
+	w.buf = append(w.buf, '}')
+	return true
+}
+
+// value writes v as type t. It returns false when v is null (or invalid) and t is non-null.
+func (w *writer) value(f *planner.ShapeField, t *ast.Type, v *fastjson.Value) bool {
+	start := len(w.buf)
+	fail := func(msg string) bool {
+		w.buf = w.buf[:start]
+		if msg != "" {
+			w.errs = append(w.errs, &gqlerror.Error{Message: msg, Path: append(ast.Path{}, w.path...)})
+		}
+		if t.NonNull {
+			return false
+		}
+		w.buf = append(w.buf, "null"...)
+		return true
+	}
+	if v == nil || v.Type() == fastjson.TypeNull {
+		if t.NonNull && !w.quiet {
+			return fail("Cannot return null for non-nullable field " + f.Parent + "." + f.Name + ".")
+		}
+		return fail("")
+	}
+	if t.Elem != nil {
+		if v.Type() != fastjson.TypeArray {
+			return fail("Expected a list for field " + f.Parent + "." + f.Name + ".")
+		}
+		w.buf = append(w.buf, '[')
+		for i, e := range v.GetArray() {
+			if i > 0 {
+				w.buf = append(w.buf, ',')
+			}
+			w.path = append(w.path, ast.PathIndex(i))
+			ok := w.value(f, t.Elem, e)
+			w.path = w.path[:len(w.path)-1]
+			if !ok {
+				return fail("")
+			}
+		}
+		w.buf = append(w.buf, ']')
+		return true
+	}
+	if f.Sub != nil {
+		if v.Type() != fastjson.TypeObject {
+			return fail("Expected an object for field " + f.Parent + "." + f.Name + ".")
+		}
+		if !w.object(f.Sub, v) {
+			return fail("")
+		}
+		return true
+	}
+	if f.Enum != nil {
+		s := v.GetStringBytes()
+		if v.Type() != fastjson.TypeString || f.Enum.EnumValues.ForName(string(s)) == nil {
+			return fail("Enum \"" + f.Enum.Name + "\" cannot represent value: " + string(v.MarshalTo(nil)))
+		}
+	}
+	if v.Type() == fastjson.TypeObject || v.Type() == fastjson.TypeArray {
+		// A custom scalar may be any JSON value.
+		w.buf = v.MarshalTo(w.buf)
+		return true
+	}
+	w.buf = v.MarshalTo(w.buf)
+	return true
+}
+
+// appendString appends s as a JSON string.
+func appendString(buf []byte, s string) []byte {
+	buf = append(buf, '"')
+	start := 0
+	for i := 0; i < len(s); {
+		c := s[i]
+		if c >= 0x20 && c != '"' && c != '\\' && c < utf8.RuneSelf {
+			i++
+			continue
+		}
+		if c < utf8.RuneSelf {
+			buf = append(buf, s[start:i]...)
+			switch c {
+			case '"', '\\':
+				buf = append(buf, '\\', c)
+			case '\n':
+				buf = append(buf, '\\', 'n')
+			case '\r':
+				buf = append(buf, '\\', 'r')
+			case '\t':
+				buf = append(buf, '\\', 't')
+			default:
+				const hex = "0123456789abcdef"
+				buf = append(buf, '\\', 'u', '0', '0', hex[c>>4], hex[c&0xf])
+			}
+			i++
+			start = i
+			continue
+		}
+		r, size := utf8.DecodeRuneInString(s[i:])
+		if r == utf8.RuneError && size == 1 {
+			buf = append(buf, s[start:i]...)
+			buf = append(buf, `\ufffd`...)
+			i += size
+			start = i
+			continue
+		}
+		i += size
+	}
+	buf = append(buf, s[start:]...)
+	return append(buf, '"')
+}

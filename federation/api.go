@@ -1,0 +1,121 @@
+package federation
+
+import (
+	"bytes"
+	"strings"
+
+	"github.com/vektah/gqlparser/v2"
+	"github.com/vektah/gqlparser/v2/ast"
+	"github.com/vektah/gqlparser/v2/formatter"
+)
+
+// keptDirectives are the type-system directives that survive into the API schema.
+var keptDirectives = map[string]bool{"deprecated": true, "specifiedBy": true, "oneOf": true}
+
+// apiSchema derives the client-facing schema: the supergraph without link/join machinery,
+// without @inaccessible elements and without type-system directives other than the built-in
+// ones.
+func apiSchema(file string, doc *ast.SchemaDocument, sp *specs) (*ast.Schema, error) {
+	hidden := func(dirs ast.DirectiveList) bool { return dirs.ForName(sp.inaccessible) != nil }
+	clean := func(dirs ast.DirectiveList) ast.DirectiveList {
+		var out ast.DirectiveList
+		for _, d := range dirs {
+			if keptDirectives[d.Name] {
+				out = append(out, d)
+			}
+		}
+		return out
+	}
+	gone := map[string]bool{}
+	all := append(append(ast.DefinitionList{}, doc.Definitions...), doc.Extensions...)
+	for _, def := range all {
+		if sp.isMachinery(def.Name) || hidden(def.Directives) {
+			gone[def.Name] = true
+		}
+	}
+	out := &ast.SchemaDocument{}
+	for _, s := range doc.Schema {
+		out.Schema = append(out.Schema, &ast.SchemaDefinition{OperationTypes: s.OperationTypes, Position: s.Position})
+	}
+	for _, d := range doc.Directives {
+		// Only executable directives defined by the supergraph itself reach clients; type-system
+		// directives (join, link, tag, inaccessible, composed ones) stay behind the gateway.
+		if d.Name == sp.linkName || strings.HasPrefix(d.Name, sp.join+"__") || !executable(d) {
+			continue
+		}
+		out.Directives = append(out.Directives, d)
+	}
+	filter := func(def *ast.Definition) *ast.Definition {
+		c := *def
+		c.Directives = clean(def.Directives)
+		c.Fields = nil
+		for _, f := range def.Fields {
+			if hidden(f.Directives) || gone[f.Type.Name()] {
+				continue
+			}
+			fc := *f
+			fc.Directives = clean(f.Directives)
+			fc.Arguments = nil
+			for _, a := range f.Arguments {
+				if hidden(a.Directives) || gone[a.Type.Name()] {
+					continue
+				}
+				ac := *a
+				ac.Directives = clean(a.Directives)
+				fc.Arguments = append(fc.Arguments, &ac)
+			}
+			c.Fields = append(c.Fields, &fc)
+		}
+		c.EnumValues = nil
+		for _, v := range def.EnumValues {
+			if hidden(v.Directives) {
+				continue
+			}
+			vc := *v
+			vc.Directives = clean(v.Directives)
+			c.EnumValues = append(c.EnumValues, &vc)
+		}
+		c.Interfaces = nil
+		for _, i := range def.Interfaces {
+			if !gone[i] {
+				c.Interfaces = append(c.Interfaces, i)
+			}
+		}
+		c.Types = nil
+		for _, m := range def.Types {
+			if !gone[m] {
+				c.Types = append(c.Types, m)
+			}
+		}
+		return &c
+	}
+	for _, def := range doc.Definitions {
+		if !gone[def.Name] {
+			out.Definitions = append(out.Definitions, filter(def))
+		}
+	}
+	for _, def := range doc.Extensions {
+		if !gone[def.Name] {
+			out.Extensions = append(out.Extensions, filter(def))
+		}
+	}
+	var buf bytes.Buffer
+	formatter.NewFormatter(&buf).FormatSchemaDocument(out)
+	api, err := gqlparser.LoadSchema(&ast.Source{Name: file + " (API schema)", Input: buf.String()})
+	if err != nil {
+		return nil, fromGQLError(file+" (API schema)", err)
+	}
+	return api, nil
+}
+
+func executable(d *ast.DirectiveDefinition) bool {
+	for _, l := range d.Locations {
+		switch l {
+		case ast.LocationQuery, ast.LocationMutation, ast.LocationSubscription, ast.LocationField,
+			ast.LocationFragmentDefinition, ast.LocationFragmentSpread, ast.LocationInlineFragment,
+			ast.LocationVariableDefinition:
+			return true
+		}
+	}
+	return false
+}

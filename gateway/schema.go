@@ -1,0 +1,120 @@
+package gateway
+
+import (
+	"context"
+	"encoding/json"
+
+	"github.com/99designs/gqlgen/graphql"
+	"github.com/dgraph-io/ristretto/v2"
+	"github.com/vektah/gqlparser/v2/ast"
+	"github.com/vektah/gqlparser/v2/gqlerror"
+)
+
+// PlanHeader asks, in debug mode, for the query plan in the response extensions.
+const PlanHeader = "Atrium-Query-Plan"
+
+// schema is the dynamic graphql.ExecutableSchema over one snapshot: gqlgen parses and
+// validates against the API schema, then Exec plans and executes.
+type schema struct{ snap *Snapshot }
+
+func (s *schema) Schema() *ast.Schema { return s.snap.Supergraph.API }
+
+func (s *schema) Complexity(context.Context, string, string, int, map[string]any) (int, bool) {
+	return 0, false
+}
+
+func (s *schema) Exec(ctx context.Context) graphql.ResponseHandler {
+	rc := graphql.GetOperationContext(ctx)
+	if rc.DisableIntrospection && usesIntrospection(rc.Operation) {
+		return graphql.OneShot(graphql.ErrorResponse(ctx, "introspection is disabled"))
+	}
+	plan, err := s.snap.Plan(rc.RawQuery, rc.Operation, rc.Variables)
+	if err != nil {
+		return graphql.OneShot(&graphql.Response{Errors: gqlerror.List{{Message: err.Error(), Extensions: map[string]any{"code": "QUERY_PLANNING_FAILED"}}}})
+	}
+	res := s.snap.exec.Execute(ctx, plan, rc.Variables, nil)
+	resp := &graphql.Response{Data: json.RawMessage(res.Data), Errors: res.Errors}
+	if s.snap.opts.Debug && rc.Headers.Get(PlanHeader) == "true" {
+		text := plan.String()
+		raw, _ := json.Marshal(plan)
+		resp.Extensions = map[string]any{"queryPlan": json.RawMessage(raw), "queryPlanText": text}
+	}
+	return graphql.OneShot(resp)
+}
+
+func usesIntrospection(op *ast.OperationDefinition) bool {
+	for _, s := range op.SelectionSet {
+		if f, ok := s.(*ast.Field); ok && (f.Name == "__schema" || f.Name == "__type") {
+			return true
+		}
+	}
+	return false
+}
+
+// documentCache keeps parsed and validated documents by query text (gqlgen's query cache).
+type documentCache struct {
+	c *ristretto.Cache[string, *ast.QueryDocument]
+}
+
+func newDocumentCache(size int64) (*documentCache, error) {
+	c, err := ristretto.NewCache(&ristretto.Config[string, *ast.QueryDocument]{
+		NumCounters: size * 10, MaxCost: size, BufferItems: 64,
+	})
+	if err != nil {
+		return nil, err
+	}
+	return &documentCache{c: c}, nil
+}
+
+func (d *documentCache) Get(_ context.Context, key string) (*ast.QueryDocument, bool) {
+	return d.c.Get(key)
+}
+
+func (d *documentCache) Add(_ context.Context, key string, doc *ast.QueryDocument) {
+	d.c.Set(key, doc, 1)
+}
+
+// depthLimit refuses operations whose selections nest deeper than max.
+type depthLimit struct{ max int }
+
+var _ graphql.OperationContextMutator = depthLimit{}
+
+func (depthLimit) ExtensionName() string                   { return "DepthLimit" }
+func (depthLimit) Validate(graphql.ExecutableSchema) error { return nil }
+
+func (d depthLimit) MutateOperationContext(_ context.Context, rc *graphql.OperationContext) *gqlerror.Error {
+	if depth := selectionDepth(rc.Operation.SelectionSet, map[string]bool{}); depth > d.max {
+		return &gqlerror.Error{
+			Message:    "the operation is nested too deeply",
+			Extensions: map[string]any{"code": "MAX_DEPTH_EXCEEDED", "depth": depth, "maxDepth": d.max},
+		}
+	}
+	return nil
+}
+
+func selectionDepth(set ast.SelectionSet, visiting map[string]bool) int {
+	deepest := 0
+	for _, s := range set {
+		d := 0
+		switch s := s.(type) {
+		case *ast.Field:
+			if len(s.SelectionSet) > 0 {
+				d = 1 + selectionDepth(s.SelectionSet, visiting)
+			} else {
+				d = 1
+			}
+		case *ast.InlineFragment:
+			d = selectionDepth(s.SelectionSet, visiting)
+		case *ast.FragmentSpread:
+			if s.Definition != nil && !visiting[s.Name] {
+				visiting[s.Name] = true
+				d = selectionDepth(s.Definition.SelectionSet, visiting)
+				delete(visiting, s.Name)
+			}
+		}
+		if d > deepest {
+			deepest = d
+		}
+	}
+	return deepest
+}

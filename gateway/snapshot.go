@@ -1,0 +1,163 @@
+// Package gateway ties one supergraph version to a GraphQL server: the API schema, the
+// plan cache, the executor and gqlgen's handler.Server around them. A Gateway swaps whole
+// snapshots atomically when the supergraph changes.
+package gateway
+
+import (
+	"fmt"
+	"net/http"
+	"strconv"
+	"strings"
+	"sync/atomic"
+	"time"
+
+	"github.com/99designs/gqlgen/graphql"
+	"github.com/99designs/gqlgen/graphql/handler"
+	"github.com/99designs/gqlgen/graphql/handler/extension"
+	"github.com/dgraph-io/ristretto/v2"
+	"github.com/vektah/gqlparser/v2/ast"
+	"golang.org/x/sync/singleflight"
+
+	"github.com/atrium-gateway/atrium/connectors"
+	gqlconn "github.com/atrium-gateway/atrium/connectors/graphql"
+	"github.com/atrium-gateway/atrium/executor"
+	"github.com/atrium-gateway/atrium/federation"
+	"github.com/atrium-gateway/atrium/planner"
+	"github.com/atrium-gateway/atrium/server/transport"
+)
+
+// Options configure how a snapshot serves requests.
+type Options struct {
+	// SubgraphTimeout bounds each subgraph request (0: no limit besides the client's).
+	SubgraphTimeout time.Duration
+	// MaxDepth refuses operations nested deeper than this (0: no limit).
+	MaxDepth int
+	// Debug lets clients ask for the query plan with the Atrium-Query-Plan header.
+	Debug bool
+	// DisableIntrospection refuses __schema and __type.
+	DisableIntrospection bool
+	// MaxBodyBytes bounds request bodies.
+	MaxBodyBytes int64
+	// PlanCacheSize is the number of plans kept (default 10,000).
+	PlanCacheSize int64
+	// Connectors overrides the connector per subgraph name (tests, other backends).
+	Connectors map[string]connectors.Connector
+	// HTTPClient is shared by the GraphQL connectors (default: a pooled client).
+	HTTPClient *http.Client
+}
+
+// Snapshot serves one supergraph version. It is immutable once built.
+type Snapshot struct {
+	Supergraph *federation.Supergraph
+	opts       Options
+	exec       *executor.Executor
+	plans      *ristretto.Cache[string, *planner.Plan]
+	planning   singleflight.Group
+	handler    *handler.Server
+}
+
+// NewSnapshot builds the serving state for a supergraph.
+func NewSnapshot(sg *federation.Supergraph, opts Options) (*Snapshot, error) {
+	if opts.PlanCacheSize <= 0 {
+		opts.PlanCacheSize = 10000
+	}
+	client := opts.HTTPClient
+	if client == nil {
+		client = gqlconn.DefaultClient()
+	}
+	conns := make([]connectors.Connector, len(sg.Subgraphs))
+	for i, s := range sg.Subgraphs {
+		if c, ok := opts.Connectors[s.Name]; ok {
+			conns[i] = c
+			continue
+		}
+		if s.URL == "" {
+			return nil, fmt.Errorf("subgraph %q has no URL in the supergraph", s.Name)
+		}
+		conns[i] = gqlconn.New(s.Name, s.URL, client, opts.SubgraphTimeout)
+	}
+	plans, err := ristretto.NewCache(&ristretto.Config[string, *planner.Plan]{
+		NumCounters: opts.PlanCacheSize * 10,
+		MaxCost:     opts.PlanCacheSize,
+		BufferItems: 64,
+	})
+	if err != nil {
+		return nil, err
+	}
+	s := &Snapshot{Supergraph: sg, opts: opts, exec: executor.New(sg, conns), plans: plans}
+	srv := handler.New(&schema{snap: s})
+	srv.AddTransport(transport.HTTP{MaxBodyBytes: opts.MaxBodyBytes})
+	docs, err := newDocumentCache(1000)
+	if err != nil {
+		return nil, err
+	}
+	srv.SetQueryCache(docs)
+	if !opts.DisableIntrospection {
+		srv.Use(extension.Introspection{})
+	}
+	if opts.MaxDepth > 0 {
+		srv.Use(depthLimit{max: opts.MaxDepth})
+	}
+	s.handler = srv
+	return s, nil
+}
+
+// Close releases the snapshot's caches. Requests still running on it may finish.
+func (s *Snapshot) Close() { s.plans.Close() }
+
+// ServeHTTP serves the GraphQL endpoint.
+func (s *Snapshot) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.handler.ServeHTTP(w, r) }
+
+// Plan returns the (cached) plan for an operation and its variables.
+func (s *Snapshot) Plan(rawQuery string, op *ast.OperationDefinition, vars map[string]any) (*planner.Plan, error) {
+	var key strings.Builder
+	key.WriteString(op.Name)
+	key.WriteByte(0)
+	for _, name := range planner.ConditionVariables(op) {
+		b, _ := vars[name].(bool)
+		key.WriteString(strconv.FormatBool(b))
+	}
+	key.WriteByte(0)
+	key.WriteString(rawQuery)
+	k := key.String()
+	if p, ok := s.plans.Get(k); ok {
+		return p, nil
+	}
+	v, err, _ := s.planning.Do(k, func() (any, error) {
+		p, err := planner.Build(s.Supergraph, op, vars)
+		if err != nil {
+			return nil, err
+		}
+		s.plans.Set(k, p, 1)
+		return p, nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return v.(*planner.Plan), nil
+}
+
+// Gateway serves the current snapshot and swaps in new ones without dropping requests.
+type Gateway struct {
+	current atomic.Pointer[Snapshot]
+}
+
+// New returns a gateway serving snap.
+func New(snap *Snapshot) *Gateway {
+	g := &Gateway{}
+	g.current.Store(snap)
+	return g
+}
+
+// Current returns the snapshot serving new requests.
+func (g *Gateway) Current() *Snapshot { return g.current.Load() }
+
+// Swap makes snap serve new requests; requests in flight finish on the old one.
+func (g *Gateway) Swap(snap *Snapshot) *Snapshot { return g.current.Swap(snap) }
+
+// ServeHTTP hands the request to the current snapshot.
+func (g *Gateway) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	g.current.Load().ServeHTTP(w, r)
+}
+
+var _ graphql.ExecutableSchema = (*schema)(nil)

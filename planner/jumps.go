@@ -1,0 +1,231 @@
+package planner
+
+import (
+	"github.com/vektah/gqlparser/v2/ast"
+
+	"github.com/atrium-gateway/atrium/federation"
+)
+
+// planJumps sends fields that st's subgraph cannot resolve to entity fetches: it picks a
+// subgraph per field, adds the key (and any @requires fields) to st's selection so that
+// representations can be built, and plans the fields inside the entity fetch.
+func (p *planner) planJumps(st *step, out *[]*sel, t *federation.Type, fields []*cfield, path []string, prov ast.SelectionSet) error {
+	type group struct {
+		sub    federation.SubgraphID
+		key    *federation.Key
+		fields []*cfield
+	}
+	var groups []*group
+	for _, f := range fields {
+		fi := t.Fields[f.name]
+		var best *group
+		bestSub, bestScore := -1, -1
+		for sub := range p.sg.Subgraphs {
+			if !fi.Resolvable(sub) || p.keyFor(t, sub, st.sub) == nil {
+				continue
+			}
+			for _, g := range groups {
+				if g.sub == sub {
+					best = g
+				}
+			}
+			if best != nil {
+				break
+			}
+			score := 0
+			if p.findChild(st, sub, path) != nil {
+				score += 1000
+			}
+			for _, o := range fields {
+				if of := t.Fields[o.name]; of != nil && of.Resolvable(sub) {
+					score++
+				}
+			}
+			if score > bestScore {
+				bestSub, bestScore = sub, score
+			}
+		}
+		if best == nil {
+			if bestSub < 0 {
+				return errorf("cannot plan field %s.%s: no subgraph resolves it through a key that subgraph %q can provide",
+					t.Name, f.name, p.sg.Subgraphs[st.sub].Name)
+			}
+			best = &group{sub: bestSub, key: p.keyFor(t, bestSub, st.sub)}
+			groups = append(groups, best)
+		}
+		best.fields = append(best.fields, f)
+	}
+	for _, g := range groups {
+		child := p.findChild(st, g.sub, path)
+		if child == nil {
+			child = p.newStep(g.sub, true, path, st)
+		}
+		addField(out, "__typename", "__typename", nil)
+		saved := p.touched
+		p.touched = nil
+		inputs, err := p.planInputs(st, out, t.Name, g.key.Fields, path, prov)
+		if err != nil {
+			return err
+		}
+		for _, in := range inputs {
+			in.KeyField = true
+		}
+		for _, f := range g.fields {
+			if in := t.Fields[f.name].In[g.sub]; in != nil && len(in.Requires) > 0 {
+				more, err := p.planInputs(st, out, t.Name, in.Requires, path, prov)
+				if err != nil {
+					return err
+				}
+				inputs = mergeInputFields(inputs, more)
+			}
+		}
+		for _, d := range p.touched {
+			child.addDep(d)
+		}
+		p.touched = append(saved, child)
+		child.addInput(t.Name, inputs)
+		frag := addFragment(&child.out, t.Name)
+		if err := p.planFields(child, &frag.children, t.Name, g.fields, path, nil, true); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// keyFor returns a key of t that subgraph to resolves and whose fields subgraph from holds.
+func (p *planner) keyFor(t *federation.Type, to, from federation.SubgraphID) *federation.Key {
+	if to == from && t.In[from] == nil {
+		return nil
+	}
+	for _, k := range t.ResolvableKeys(to) {
+		if p.holds(t.Name, from, k.Fields) {
+			return k
+		}
+	}
+	return nil
+}
+
+// holds reports whether subgraph sub can return every field of set on type typ.
+func (p *planner) holds(typ string, sub federation.SubgraphID, set ast.SelectionSet) bool {
+	t := p.sg.Types[typ]
+	if t == nil {
+		return false
+	}
+	for _, s := range set {
+		switch s := s.(type) {
+		case *ast.Field:
+			if s.Name == "__typename" {
+				continue
+			}
+			f := t.Fields[s.Name]
+			if f == nil || f.In[sub] == nil {
+				return false
+			}
+			if len(s.SelectionSet) > 0 && !p.holds(f.Def.Type.Name(), sub, s.SelectionSet) {
+				return false
+			}
+		case *ast.InlineFragment:
+			if !p.holds(s.TypeCondition, sub, s.SelectionSet) {
+				return false
+			}
+		}
+	}
+	return true
+}
+
+func (p *planner) findChild(st *step, sub federation.SubgraphID, path []string) *step {
+	key := joinPath(path)
+	for _, c := range p.steps {
+		if c.parent == st && c.sub == sub && c.entity && c.pathKey == key {
+			return c
+		}
+	}
+	return nil
+}
+
+// planInputs makes sure st selects the fields of set (a key or a @requires field set) at
+// this position, and returns how to copy them into a representation.
+func (p *planner) planInputs(st *step, out *[]*sel, typ string, set ast.SelectionSet, path []string, prov ast.SelectionSet) ([]*InputField, error) {
+	var inputs []*InputField
+	for _, s := range set {
+		switch s := s.(type) {
+		case *ast.Field:
+			key := s.Name
+			if conflicts(*out, key, s.Name, s.Arguments) {
+				// The client uses this response key for something else: read the input
+				// under a name of our own.
+				key = "_input_" + s.Name
+			}
+			cf := &cfield{key: key, name: s.Name, field: s}
+			if len(s.SelectionSet) > 0 {
+				cf.sets = []ast.SelectionSet{s.SelectionSet}
+			}
+			if err := p.planFields(st, out, typ, []*cfield{cf}, path, prov, false); err != nil {
+				return nil, err
+			}
+			inputs = append(inputs, &InputField{Name: s.Name, Key: key, Fields: inputShape(s.SelectionSet)})
+		case *ast.InlineFragment:
+			addField(out, "__typename", "__typename", nil)
+			nested, err := p.planInputs(st, out, typ, s.SelectionSet, path, prov)
+			if err != nil {
+				return nil, err
+			}
+			inputs = append(inputs, &InputField{TypeCond: s.TypeCondition, Fields: nested})
+		}
+	}
+	return inputs, nil
+}
+
+// conflicts reports whether key is taken in out by another field or other arguments.
+func conflicts(out []*sel, key, name string, args ast.ArgumentList) bool {
+	for _, s := range out {
+		if s.typeCond == "" && s.key() == key {
+			return s.name != name || argsString(s.args) != argsString(args)
+		}
+	}
+	return false
+}
+
+// inputShape turns the nested part of a field set into input fields read by name.
+func inputShape(set ast.SelectionSet) []*InputField {
+	var out []*InputField
+	for _, s := range set {
+		switch s := s.(type) {
+		case *ast.Field:
+			out = append(out, &InputField{Name: s.Name, Key: s.Alias, Fields: inputShape(s.SelectionSet)})
+			if out[len(out)-1].Key == "" {
+				out[len(out)-1].Key = s.Name
+			}
+		case *ast.InlineFragment:
+			out = append(out, &InputField{TypeCond: s.TypeCondition, Fields: inputShape(s.SelectionSet)})
+		}
+	}
+	return out
+}
+
+func (s *step) addInput(typ string, fields []*InputField) {
+	for _, in := range s.inputs {
+		if in.TypeName == typ {
+			in.Fields = mergeInputFields(in.Fields, fields)
+			return
+		}
+	}
+	s.inputs = append(s.inputs, &InputType{TypeName: typ, Fields: mergeInputFields([]*InputField{{Name: "__typename", Key: "__typename"}}, fields)})
+}
+
+func mergeInputFields(a, b []*InputField) []*InputField {
+	for _, f := range b {
+		merged := false
+		for _, e := range a {
+			if e.Name == f.Name && e.Key == f.Key && e.TypeCond == f.TypeCond {
+				e.Fields = mergeInputFields(e.Fields, f.Fields)
+				merged = true
+				break
+			}
+		}
+		if !merged {
+			a = append(a, f)
+		}
+	}
+	return a
+}

@@ -1,0 +1,113 @@
+// Package planner turns a client operation and a supergraph into a query plan: which
+// subgraph operations to send, in which order, and where their answers go. It does no I/O.
+package planner
+
+import (
+	"github.com/vektah/gqlparser/v2/ast"
+)
+
+// Plan is everything the executor needs to answer one operation: the fetch tree and the shape
+// of the client response. A Plan is immutable and shared by all requests that hit the cache.
+type Plan struct {
+	Kind  ast.Operation
+	Root  Node // nil when no subgraph is called (only __typename or introspection)
+	Shape *Shape
+	// Fetches counts the Fetch nodes of Root.
+	Fetches int
+}
+
+// Node is a plan node: *Sequence, *Parallel, *Flatten or *Fetch.
+type Node interface{ isNode() }
+
+// Sequence runs its nodes one after the other.
+type Sequence struct{ Nodes []Node }
+
+// Parallel runs its nodes concurrently.
+type Parallel struct{ Nodes []Node }
+
+// Flatten runs its node against every object found at Path in the response so far; "@"
+// stands for every element of a list.
+type Flatten struct {
+	Path []string
+	Node Node
+}
+
+// Fetch is one subgraph operation.
+type Fetch struct {
+	ID          int
+	Subgraph    int
+	ServiceName string
+	Kind        ast.Operation
+	// Operation is the printed subgraph operation, ready to send.
+	Operation string
+	// OperationName is the name given to the subgraph operation ("" when anonymous).
+	OperationName string
+	// Variables are the client variables the operation uses, in order.
+	Variables []string
+	// Requires selects, per entity type, the fields that make up a representation. Empty for
+	// root fetches.
+	Requires []*InputType
+}
+
+// InputType is the part of a representation for one entity type: `... on T { __typename key }`.
+type InputType struct {
+	TypeName string
+	Fields   []*InputField
+}
+
+// InputField is one field copied from the response into a representation.
+type InputField struct {
+	Name   string // name in the representation
+	Key    string // response key to read it from
+	Fields []*InputField
+	// TypeCond restricts the nested fields to objects of that type (an inline fragment in a
+	// required field set); "" means every object.
+	TypeCond string
+	// KeyField marks a field of the entity's key: an object whose key field is null or
+	// missing cannot be represented and is skipped.
+	KeyField bool
+}
+
+func (*Sequence) isNode() {}
+func (*Parallel) isNode() {}
+func (*Flatten) isNode()  {}
+func (*Fetch) isNode()    {}
+
+// Shape is the client's selection set at one position, by runtime type: what the executor
+// writes to the response and in which order.
+type Shape struct {
+	// Fields is used when the position has one possible type (object types).
+	Fields []*ShapeField
+	// ByType holds the fields per possible object type for abstract positions.
+	ByType map[string][]*ShapeField
+	// Abstract is true for interface and union positions (read __typename).
+	Abstract bool
+	// TypeName is the static type at this position.
+	TypeName string
+}
+
+// ShapeField is one response key.
+type ShapeField struct {
+	Key  string
+	Name string
+	// Type is the field's type in the API schema (nullability and list wrapping).
+	Type *ast.Type
+	// Parent is the object type that declares the field (for error messages).
+	Parent string
+	// Typename is set for __typename.
+	Typename bool
+	// Enum is the API enum definition for enum-typed leaves (values are checked against it).
+	Enum *ast.Definition
+	// Sub is the child shape for composite fields.
+	Sub *Shape
+	// Introspection is the client field for __schema and __type, answered by the gateway.
+	Introspection *ast.Field
+}
+
+// FieldsFor returns the fields to write for an object of runtime type typename.
+func (s *Shape) FieldsFor(typename string) []*ShapeField {
+	if !s.Abstract {
+		return s.Fields
+	}
+	return s.ByType[typename]
+}

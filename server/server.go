@@ -1,0 +1,62 @@
+// Package server wires Atrium's HTTP endpoints: the GraphQL API (with its playground for
+// browsers) and the health check.
+package server
+
+import (
+	"mime"
+	"net/http"
+	"strings"
+
+	"github.com/atrium-gateway/atrium/server/playground"
+)
+
+// Options configure the HTTP routes.
+type Options struct {
+	// Path of the GraphQL endpoint (default /graphql).
+	Path string
+	// Playground serves GraphiQL to browsers opening the endpoint.
+	Playground bool
+}
+
+const assetsPath = "/-/playground/"
+
+// New returns the router: api serves GraphQL at opts.Path; GET /health answers readiness.
+func New(api http.Handler, opts Options) http.Handler {
+	if opts.Path == "" {
+		opts.Path = "/graphql"
+	}
+	mux := http.NewServeMux()
+	mux.HandleFunc("/health", func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		w.Header().Set("Cache-Control", "no-store")
+		_, _ = w.Write([]byte(`{"status":"UP"}`))
+	})
+	endpoint := api
+	if opts.Playground {
+		page := playground.Handler("Atrium", opts.Path, assetsPath)
+		mux.Handle(assetsPath, http.StripPrefix(assetsPath, playground.Assets()))
+		endpoint = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			if r.Method == http.MethodGet && wantsHTML(r) {
+				page.ServeHTTP(w, r)
+				return
+			}
+			api.ServeHTTP(w, r)
+		})
+	}
+	mux.Handle(opts.Path, endpoint)
+	return mux
+}
+
+// wantsHTML reports whether a GET comes from a browser navigating to the endpoint: it
+// accepts text/html and carries no GraphQL query.
+func wantsHTML(r *http.Request) bool {
+	if r.URL.Query().Has("query") {
+		return false
+	}
+	for _, part := range strings.Split(r.Header.Get("Accept"), ",") {
+		if mt, _, err := mime.ParseMediaType(strings.TrimSpace(part)); err == nil && mt == "text/html" {
+			return true
+		}
+	}
+	return false
+}
