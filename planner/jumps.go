@@ -1,6 +1,8 @@
 package planner
 
 import (
+	"fmt"
+
 	"github.com/vektah/gqlparser/v2/ast"
 
 	"github.com/atrium-gateway/atrium/federation"
@@ -118,7 +120,7 @@ func (p *planner) holds(typ string, sub federation.SubgraphID, set ast.Selection
 				continue
 			}
 			f := t.Fields[s.Name]
-			if f == nil || f.In[sub] == nil {
+			if f == nil || !f.Resolvable(sub) {
 				return false
 			}
 			if len(s.SelectionSet) > 0 && !p.holds(f.Def.Type.Name(), sub, s.SelectionSet) {
@@ -150,6 +152,11 @@ func (p *planner) planInputs(st *step, out *[]*sel, typ string, set ast.Selectio
 	for _, s := range set {
 		switch s := s.(type) {
 		case *ast.Field:
+			guard := fmt.Sprintf("%d|%s|%s|%s", st.id, joinPath(path), typ, s.Name)
+			if p.inputs[guard] {
+				return nil, errorf("cannot plan: the field %s.%s is needed to reach itself", typ, s.Name)
+			}
+			p.inputs[guard] = true
 			key := s.Name
 			if conflicts(*out, key, s.Name, s.Arguments) {
 				// The client uses this response key for something else: read the input
@@ -163,6 +170,7 @@ func (p *planner) planInputs(st *step, out *[]*sel, typ string, set ast.Selectio
 			if err := p.planFields(st, out, typ, []*cfield{cf}, path, prov, false); err != nil {
 				return nil, err
 			}
+			delete(p.inputs, guard)
 			inputs = append(inputs, &InputField{Name: s.Name, Key: key, Fields: inputShape(s.SelectionSet)})
 		case *ast.InlineFragment:
 			addField(out, "__typename", "__typename", nil)

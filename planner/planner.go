@@ -20,10 +20,11 @@ func errorf(format string, args ...any) error { return &Error{Message: fmt.Sprin
 // the values of variables read by @skip/@include influence the plan (see ConditionVariables).
 func Build(sg *federation.Supergraph, op *ast.OperationDefinition, vars map[string]any) (*Plan, error) {
 	p := &planner{
-		sg:   sg,
-		op:   op,
-		col:  collector{schema: sg.Schema, vars: vars},
-		vars: vars,
+		sg:     sg,
+		op:     op,
+		col:    collector{schema: sg.Schema, vars: vars},
+		vars:   vars,
+		inputs: map[string]bool{},
 	}
 	shape, err := buildShape(sg.API, rootType(sg.API, op.Operation), []ast.SelectionSet{op.SelectionSet}, vars)
 	if err != nil {
@@ -66,6 +67,8 @@ type planner struct {
 	// touched collects the steps that a nested planning call created or extended, so that a
 	// step whose representation needs their output can depend on them.
 	touched []*step
+	// inputs guards against a key or requirement that can only be reached through itself.
+	inputs map[string]bool
 }
 
 // step is a fetch being built: one subgraph operation.

@@ -1,0 +1,28 @@
+// Package reviews is the demo reviews subgraph: reviews keyed by id, plus the reviews of users
+// and products, which it adds to the User and Product entities of the other subgraphs.
+package reviews
+
+//go:generate go tool gqlgen generate --config gqlgen.yml
+
+import (
+	"net/http"
+
+	"github.com/99designs/gqlgen/graphql/handler"
+	"github.com/99designs/gqlgen/graphql/handler/extension"
+	"github.com/99designs/gqlgen/graphql/handler/transport"
+
+	"github.com/atrium-gateway/atrium/demo/reviews/graph"
+)
+
+// Name is the subgraph's name in demo/supergraph.graphql.
+const Name = "reviews"
+
+// Handler returns the subgraph's GraphQL endpoint (POST only), whatever path it is mounted
+// at. Introspection is on, which `_service { sdl }` needs. The data is read-only, so handlers
+// may share it.
+func Handler() http.Handler {
+	srv := handler.New(graph.NewExecutableSchema(graph.Config{Resolvers: &resolver{}}))
+	srv.AddTransport(transport.POST{})
+	srv.Use(extension.Introspection{})
+	return srv
+}
