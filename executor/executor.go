@@ -130,8 +130,11 @@ func (r *run) rootFetch(f *planner.Fetch) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	r.subgraphErrors(resp, nil, nil)
-	if d := resp.Get("data"); d != nil && d.Type() == fastjson.TypeObject {
+	switch d := resp.Get("data"); {
+	case d != nil && d.Type() == fastjson.TypeObject:
 		merge(r.data, d)
+	case d != nil && d.Type() != fastjson.TypeNull, d == nil && len(resp.GetArray("errors")) == 0:
+		r.errors = append(r.errors, malformed())
 	}
 }
 
@@ -155,15 +158,37 @@ func (r *run) entityFetch(path []string, f *planner.Fetch) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	r.subgraphErrors(resp, path, &reps)
-	ents := resp.GetArray("data", "_entities")
-	for i, ent := range ents {
-		if i >= len(reps.byIndex) || ent == nil || ent.Type() != fastjson.TypeObject {
-			continue
+	ents := resp.Get("data", "_entities")
+	if ents == nil || ents.Type() != fastjson.TypeArray {
+		if ents != nil || len(resp.GetArray("errors")) == 0 {
+			r.errors = append(r.errors, malformed())
 		}
-		for _, obj := range reps.byIndex[i] {
-			merge(obj, ent)
+		return
+	}
+	list := ents.GetArray()
+	if len(list) != len(reps.byIndex) {
+		r.errors = append(r.errors, malformed())
+		return
+	}
+	bad := false
+	for i, ent := range list {
+		switch ent.Type() {
+		case fastjson.TypeObject:
+			for _, obj := range reps.byIndex[i] {
+				merge(obj, ent)
+			}
+		case fastjson.TypeNull:
+		default:
+			bad = true
 		}
 	}
+	if bad {
+		r.errors = append(r.errors, malformed())
+	}
+}
+
+func malformed() *gqlerror.Error {
+	return &gqlerror.Error{Message: "a backend service sent an invalid response", Extensions: map[string]any{"code": "SUBREQUEST_MALFORMED_RESPONSE"}}
 }
 
 // fetch sends one operation and parses the answer; on failure it records an error and
@@ -183,7 +208,7 @@ func (r *run) fetch(f *planner.Fetch, vars []byte) *fastjson.Value {
 	v, err := p.ParseBytes(body)
 	if err != nil || v.Type() != fastjson.TypeObject {
 		parserPool.Put(p)
-		r.addError(&gqlerror.Error{Message: "a backend service sent an invalid response", Extensions: map[string]any{"code": "SUBREQUEST_MALFORMED_RESPONSE"}})
+		r.addError(malformed())
 		return nil
 	}
 	r.mu.Lock()

@@ -32,14 +32,21 @@ func (s *schema) Exec(ctx context.Context) graphql.ResponseHandler {
 	if err != nil {
 		return graphql.OneShot(&graphql.Response{Errors: gqlerror.List{{Message: err.Error(), Extensions: map[string]any{"code": "QUERY_PLANNING_FAILED"}}}})
 	}
-	res := s.snap.exec.Execute(ctx, plan, rc.Variables, nil)
-	resp := &graphql.Response{Data: json.RawMessage(res.Data), Errors: res.Errors}
-	if s.snap.opts.Debug && rc.Headers.Get(PlanHeader) == "true" {
-		text := plan.String()
-		raw, _ := json.Marshal(plan)
-		resp.Extensions = map[string]any{"queryPlan": json.RawMessage(raw), "queryPlanText": text}
+	sent := false
+	return func(ctx context.Context) *graphql.Response {
+		if sent {
+			return nil
+		}
+		sent = true
+		res := s.snap.exec.Execute(ctx, plan, rc.Variables, nil)
+		if s.snap.opts.Debug && rc.Headers.Get(PlanHeader) == "true" {
+			// gqlgen replaces Response.Extensions with the registered ones.
+			raw, _ := json.Marshal(plan)
+			graphql.RegisterExtension(ctx, "queryPlan", json.RawMessage(raw))
+			graphql.RegisterExtension(ctx, "queryPlanText", plan.String())
+		}
+		return &graphql.Response{Data: json.RawMessage(res.Data), Errors: res.Errors}
 	}
-	return graphql.OneShot(resp)
 }
 
 func usesIntrospection(op *ast.OperationDefinition) bool {

@@ -80,7 +80,7 @@ func (s *Subgraph) Fetch(ctx context.Context, req *connectors.Request) ([]byte, 
 	hreq.Header.Set("Accept", "application/graphql-response+json, application/json")
 	resp, err := s.Client.Do(hreq)
 	if err != nil {
-		return nil, fmt.Errorf("%w: %v", connectors.ErrUnavailable, err)
+		return nil, fmt.Errorf("%w: %w", connectors.ErrUnavailable, err)
 	}
 	defer resp.Body.Close()
 	out, err := io.ReadAll(io.LimitReader(resp.Body, s.MaxResponseBytes+1))
