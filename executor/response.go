@@ -44,7 +44,7 @@ func (w *writer) object(sh *planner.Shape, obj *fastjson.Value) bool {
 		case f.Introspection != nil:
 			var err error
 			start := len(w.buf)
-			if w.buf, err = introspect.Field(w.buf, w.api, f.Introspection, w.vars); err != nil {
+			if w.buf, err = introspect.FieldGroup(w.buf, w.api, f.Introspection, w.vars); err != nil {
 				w.buf = append(w.buf[:start], "null"...)
 				w.errs = append(w.errs, &gqlerror.Error{Message: err.Error(), Path: append(ast.Path{}, ast.PathName(f.Key))})
 			}

@@ -140,6 +140,8 @@ func TestTypenameAndIntrospectionAreAnsweredByTheGateway(t *testing.T) {
 		{"name":"upc"},{"name":"weight"},{"name":"price"},{"name":"inStock"},{"name":"shippingEstimate"},{"name":"name"},{"name":"reviews"}]},
 		"hidden":null}}`, got)
 	assert.Empty(t, s.callCounts())
+	merged := s.query(t, `{ __schema { queryType { name } } __schema { mutationType { name } } }`, nil)
+	require.JSONEq(t, `{"data":{"__schema":{"queryType":{"name":"Query"},"mutationType":{"name":"Mutation"}}}}`, merged)
 	full := s.query(t, `{ __schema { types { name } queryType { fields { name } } } }`, nil)
 	for _, internal := range []string{"join__", "link__", "_entities", "_Any", "_Service", "_Entity"} {
 		assert.NotContains(t, full, internal)

@@ -10,7 +10,9 @@ type cfield struct {
 	key   string
 	name  string
 	field *ast.Field
-	sets  []ast.SelectionSet
+	// all holds every selection merged under key (the first is field).
+	all  []*ast.Field
+	sets []ast.SelectionSet
 }
 
 // collector gathers the fields that apply to a type, the way GraphQL's CollectFields does.
@@ -46,6 +48,7 @@ func (c *collector) collect(typ string, sets []ast.SelectionSet) []*cfield {
 					f = &cfield{key: key, name: s.Name, field: s}
 					out = append(out, f)
 				}
+				f.all = append(f.all, s)
 				if len(s.SelectionSet) > 0 {
 					f.sets = append(f.sets, s.SelectionSet)
 				}

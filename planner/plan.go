@@ -100,8 +100,9 @@ type ShapeField struct {
 	Enum *ast.Definition
 	// Sub is the child shape for composite fields.
 	Sub *Shape
-	// Introspection is the client field for __schema and __type, answered by the gateway.
-	Introspection *ast.Field
+	// Introspection holds the client's __schema or __type selections under this key (merged),
+	// answered by the gateway.
+	Introspection []*ast.Field
 }
 
 // FieldsFor returns the fields to write for an object of runtime type typename.

@@ -43,7 +43,7 @@ func shapeFields(api *ast.Schema, c *collector, obj *ast.Definition, sets []ast.
 			sf.Typename = true
 			sf.Type = ast.NonNullNamedType("String", nil)
 		case "__schema", "__type":
-			sf.Introspection = f.field
+			sf.Introspection = f.all
 			sf.Type = f.field.Definition.Type
 		default:
 			fd := obj.Fields.ForName(f.name)

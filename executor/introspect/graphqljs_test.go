@@ -128,8 +128,8 @@ func nameOf(v any) string {
 	return s
 }
 
-// normalize sorts the lists of __schema answers by name: we list types and directives
-// by name, graphql-js in the order it discovered them.
+// normalize sorts the lists of __schema answers: we list types and directives by name,
+// graphql-js in the order it discovered them.
 func normalize(resp any, doc *ast.QueryDocument) {
 	data, _ := resp.(object).get("data")
 	for _, group := range rootGroups(doc.Operations[0]) {
@@ -140,10 +140,42 @@ func normalize(resp any, doc *ast.QueryDocument) {
 		o, _ := s.(object)
 		for _, m := range o {
 			if list, ok := m.val.([]any); ok {
-				slices.SortStableFunc(list, func(a, b any) int { return strings.Compare(nameOf(a), nameOf(b)) })
+				slices.SortStableFunc(list, func(a, b any) int { return strings.Compare(sortKey(a), sortKey(b)) })
 			}
 		}
 	}
+}
+
+// sortKey orders elements by name, or by content when the query did not select name.
+func sortKey(v any) string {
+	if name := nameOf(v); name != "" {
+		return name
+	}
+	var sb strings.Builder
+	var write func(v any)
+	write = func(v any) {
+		switch v := v.(type) {
+		case object:
+			sb.WriteByte('{')
+			for _, m := range v {
+				fmt.Fprintf(&sb, "%q:", m.key)
+				write(m.val)
+				sb.WriteByte(',')
+			}
+			sb.WriteByte('}')
+		case []any:
+			sb.WriteByte('[')
+			for _, x := range v {
+				write(x)
+				sb.WriteByte(',')
+			}
+			sb.WriteByte(']')
+		default:
+			fmt.Fprintf(&sb, "%#v", v)
+		}
+	}
+	write(v)
+	return "\xff" + sb.String() // after every name
 }
 
 // knownDeviations edits graphql-js's answer where gqlparser's prelude, which the

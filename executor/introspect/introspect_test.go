@@ -190,7 +190,8 @@ func TestErrors(t *testing.T) {
 		"not introspection": {`{ node(id: 1) { id } }`, nil, "node is not an introspection root field"},
 		"wrong variable type": {
 			`query($a: Boolean) { __type(name: "Book") { fields(includeDeprecated: $a) { name } } }`,
-			map[string]any{"a": "yes"}, "variable $a must be a Boolean, got string (at 1:71)",
+			map[string]any{"a": "yes"},
+			"variable $a must be a Boolean, got string (at 1:71)",
 		},
 		"null if": {
 			`query($s: Boolean!) { __schema { description @skip(if: $s) } }`,
