@@ -17,12 +17,12 @@ build:
 
 # Starts the four demo subgraphs (ports 4001-4004) and the gateway on $(LISTEN).
 run: build
-	@set -m; \
-	$(BIN)/demo-subgraphs & demo=$$!; \
-	trap 'kill $$demo 2>/dev/null' EXIT INT TERM; \
+	@$(BIN)/demo-subgraphs & demo=$$!; \
+	trap 'kill $$demo $$gw 2>/dev/null; wait' EXIT INT TERM; \
 	for i in $$(seq 1 50); do (echo > /dev/tcp/127.0.0.1/4004) 2>/dev/null && break; sleep 0.1; done; \
+	$(BIN)/atrium serve --supergraph demo/supergraph.graphql --listen $(LISTEN) --debug & gw=$$!; \
 	echo "Atrium: GraphQL and playground at http://$(LISTEN)/graphql, health at http://$(LISTEN)/health"; \
-	$(BIN)/atrium serve --supergraph demo/supergraph.graphql --listen $(LISTEN) --debug
+	wait -n $$demo $$gw
 
 # Node packages the tests run (the graphql-http conformance audit).
 deps:
