@@ -2,6 +2,7 @@ package planner
 
 import (
 	"fmt"
+	"hash/fnv"
 
 	"github.com/vektah/gqlparser/v2/ast"
 
@@ -35,7 +36,7 @@ func (p *planner) planJumps(st *step, out *[]*sel, t *federation.Type, fields []
 				break
 			}
 			score := 0
-			if p.findChild(st, sub, path) != nil {
+			if p.findChild(st, sub, path, nil) != nil {
 				score += 1000
 			}
 			for _, o := range fields {
@@ -58,10 +59,6 @@ func (p *planner) planJumps(st *step, out *[]*sel, t *federation.Type, fields []
 		best.fields = append(best.fields, f)
 	}
 	for _, g := range groups {
-		child := p.findChild(st, g.sub, path)
-		if child == nil {
-			child = p.newStep(g.sub, true, path, st)
-		}
 		addField(out, "__typename", "__typename", nil)
 		saved := p.touched
 		p.touched = nil
@@ -81,10 +78,16 @@ func (p *planner) planJumps(st *step, out *[]*sel, t *federation.Type, fields []
 				inputs = mergeInputFields(inputs, more)
 			}
 		}
-		for _, d := range p.touched {
+		deps := p.touched
+		// The fetch that needs these inputs cannot be one of the fetches producing them.
+		child := p.findChild(st, g.sub, path, deps)
+		if child == nil {
+			child = p.newStep(g.sub, true, path, st)
+		}
+		for _, d := range deps {
 			child.addDep(d)
 		}
-		p.touched = append(saved, child)
+		p.touched = append(append(saved, deps...), child)
 		child.addInput(t.Name, inputs)
 		frag := addFragment(&child.out, t.Name)
 		if err := p.planFields(child, &frag.children, t.Name, g.fields, path, nil, true); err != nil {
@@ -135,10 +138,18 @@ func (p *planner) holds(typ string, sub federation.SubgraphID, set ast.Selection
 	return true
 }
 
-func (p *planner) findChild(st *step, sub federation.SubgraphID, path []string) *step {
+// findChild returns the entity fetch into sub at path under st, if one exists and is not
+// in exclude.
+func (p *planner) findChild(st *step, sub federation.SubgraphID, path []string, exclude []*step) *step {
 	key := joinPath(path)
+next:
 	for _, c := range p.steps {
 		if c.parent == st && c.sub == sub && c.entity && c.pathKey == key {
+			for _, x := range exclude {
+				if x == c {
+					continue next
+				}
+			}
 			return c
 		}
 	}
@@ -158,10 +169,10 @@ func (p *planner) planInputs(st *step, out *[]*sel, typ string, set ast.Selectio
 			}
 			p.inputs[guard] = true
 			key := s.Name
-			if conflicts(*out, key, s.Name, s.Arguments) {
-				// The client uses this response key for something else: read the input
-				// under a name of our own.
-				key = "_input_" + s.Name
+			if len(s.Arguments) > 0 || conflicts(*out, key, s.Name, s.Arguments) {
+				// A requirement with arguments may meet the client's selection of the same
+				// field with other arguments in some fetch: read it under a name of our own.
+				key = inputAlias(s)
 			}
 			cf := &cfield{key: key, name: s.Name, field: s}
 			if len(s.SelectionSet) > 0 {
@@ -236,4 +247,12 @@ func mergeInputFields(a, b []*InputField) []*InputField {
 		}
 	}
 	return a
+}
+
+// inputAlias names a key or requirement field in subgraph operations: stable for the same
+// field and arguments, and unlike the keys clients use (conflicts are checked as well).
+func inputAlias(f *ast.Field) string {
+	h := fnv.New32a()
+	h.Write([]byte(argsString(f.Arguments)))
+	return fmt.Sprintf("_i%x_%s", h.Sum32(), f.Name)
 }

@@ -55,7 +55,7 @@ func (p *planner) tree() (Node, int, error) {
 		for _, k := range kids {
 			par = append(par, subtree(k))
 		}
-		return &Sequence{Nodes: []Node{n, parallel(par)}}
+		return sequence([]Node{n, parallel(par)})
 	}
 	// unit maps every step to the root or join whose subtree holds it.
 	unit := map[*step]*step{}
@@ -142,10 +142,23 @@ func (p *planner) tree() (Node, int, error) {
 			}
 		}
 	}
-	if len(seq) == 1 {
-		return seq[0], len(fetches), nil
+	return sequence(seq), len(fetches), nil
+}
+
+// sequence runs nodes in order, flattening nested sequences.
+func sequence(nodes []Node) Node {
+	var flat []Node
+	for _, n := range nodes {
+		if s, ok := n.(*Sequence); ok {
+			flat = append(flat, s.Nodes...)
+		} else {
+			flat = append(flat, n)
+		}
 	}
-	return &Sequence{Nodes: seq}, len(fetches), nil
+	if len(flat) == 1 {
+		return flat[0]
+	}
+	return &Sequence{Nodes: flat}
 }
 
 func parallel(nodes []Node) Node {
