@@ -5,6 +5,7 @@ import (
 	"io"
 	"net/http"
 	"net/url"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -266,6 +267,28 @@ func TestBadRequests(t *testing.T) {
 		})
 	}
 	assert.Empty(t, s.callCounts(), "bad requests must not reach subgraphs")
+}
+
+func TestLargeRequests(t *testing.T) {
+	t.Parallel()
+	s := startStack(t, gateway.Options{MaxBodyBytes: 64 << 10})
+	// 300 aliases of one root field: valid, one call, 300 answers.
+	var q strings.Builder
+	q.WriteString("{")
+	for i := range 300 {
+		q.WriteString(" a")
+		q.WriteString(strconv.Itoa(i))
+		q.WriteString(": me { id }")
+	}
+	q.WriteString(" }")
+	got := s.query(t, q.String(), nil)
+	assert.Equal(t, 300, strings.Count(got, `{"id":"u1"}`))
+	assert.Equal(t, map[string]int{"accounts": 1}, s.callCounts())
+	// A body over the limit is refused before it is parsed.
+	big, _ := json.Marshal(map[string]string{"query": "{ me { id } }" + strings.Repeat(" ", 70<<10)})
+	r := s.post(t, string(big))
+	assert.Equal(t, http.StatusRequestEntityTooLarge, r.Status)
+	assert.Contains(t, r.Body, "errors")
 }
 
 func TestGETQueriesHealthAndPlayground(t *testing.T) {
