@@ -25,11 +25,33 @@ import (
 type Executor struct {
 	sg         *federation.Supergraph
 	connectors []connectors.Connector // by SubgraphID
+	// implements holds, per object type, the interfaces and unions it belongs to; abstract
+	// holds the interface and union names.
+	implements map[string]map[string]bool
+	abstract   map[string]bool
 }
 
 // New returns an executor; conns holds one connector per subgraph, by SubgraphID.
 func New(sg *federation.Supergraph, conns []connectors.Connector) *Executor {
-	return &Executor{sg: sg, connectors: conns}
+	e := &Executor{sg: sg, connectors: conns, implements: map[string]map[string]bool{}, abstract: map[string]bool{}}
+	for name, def := range sg.Schema.Types {
+		switch def.Kind {
+		case ast.Interface, ast.Union:
+			e.abstract[name] = true
+			for _, obj := range sg.Schema.GetPossibleTypes(def) {
+				if e.implements[obj.Name] == nil {
+					e.implements[obj.Name] = map[string]bool{}
+				}
+				e.implements[obj.Name][name] = true
+			}
+		}
+	}
+	return e
+}
+
+// isA reports whether an object whose __typename is typename may stand where typ is expected.
+func (e *Executor) isA(typename, typ string) bool {
+	return typename == typ || e.implements[typename][typ]
 }
 
 // Result is the answer to one operation. Data is the JSON of the "data" entry ("null" when
@@ -132,7 +154,7 @@ func (r *run) rootFetch(f *planner.Fetch) {
 	r.subgraphErrors(resp, nil, nil)
 	switch d := resp.Get("data"); {
 	case d != nil && d.Type() == fastjson.TypeObject:
-		merge(r.data, d)
+		merge(r.data, d, r.e.abstract)
 	case d != nil && d.Type() != fastjson.TypeNull, d == nil && len(resp.GetArray("errors")) == 0:
 		r.errors = append(r.errors, malformed())
 	}
@@ -143,7 +165,7 @@ func (r *run) entityFetch(path []string, f *planner.Fetch) {
 	reps := representations{}
 	buf := append(make([]byte, 0, 256), `{"representations":[`...)
 	walk(r.data, path, func(obj *fastjson.Value) {
-		buf = reps.add(buf, obj, f.Requires)
+		buf = reps.add(buf, obj, f.Requires, r.e.isA)
 	})
 	r.mu.Unlock()
 	if len(reps.byIndex) == 0 {
@@ -175,7 +197,7 @@ func (r *run) entityFetch(path []string, f *planner.Fetch) {
 		switch ent.Type() {
 		case fastjson.TypeObject:
 			for _, obj := range reps.byIndex[i] {
-				merge(obj, ent)
+				merge(obj, ent, r.e.abstract)
 			}
 		case fastjson.TypeNull:
 		default:
@@ -249,8 +271,9 @@ func walk(v *fastjson.Value, path []string, fn func(obj *fastjson.Value)) {
 }
 
 // merge copies every field of src into the object dst, merging nested objects and lists of
-// objects. A null never erases data, and a __typename already known is kept.
-func merge(dst, src *fastjson.Value) {
+// objects. A null never erases data, and a concrete __typename already known is kept (an
+// @interfaceObject subgraph answers with the interface's name; abstract names it).
+func merge(dst, src *fastjson.Value, abstract map[string]bool) {
 	do := dst.GetObject()
 	so := src.GetObject()
 	if do == nil || so == nil {
@@ -264,10 +287,14 @@ func merge(dst, src *fastjson.Value) {
 			return
 		}
 		switch {
-		case v.Type() == fastjson.TypeNull || key == "__typename":
+		case key == "__typename":
+			if abstract[string(old.GetStringBytes())] && !abstract[string(v.GetStringBytes())] {
+				do.Set(key, v)
+			}
+		case v.Type() == fastjson.TypeNull:
 			// keep what we have
 		case old.Type() == fastjson.TypeObject && v.Type() == fastjson.TypeObject:
-			merge(old, v)
+			merge(old, v, abstract)
 		case old.Type() == fastjson.TypeArray && v.Type() == fastjson.TypeArray:
 			oa, va := old.GetArray(), v.GetArray()
 			if len(oa) != len(va) {
@@ -276,7 +303,7 @@ func merge(dst, src *fastjson.Value) {
 			}
 			for i := range oa {
 				if oa[i].Type() == fastjson.TypeObject && va[i].Type() == fastjson.TypeObject {
-					merge(oa[i], va[i])
+					merge(oa[i], va[i], abstract)
 				} else {
 					oa[i] = va[i]
 				}

@@ -18,11 +18,11 @@ type representations struct {
 // add appends obj's representation to buf (after a comma when needed) unless an equal one
 // was already sent, and remembers obj as a position of it. Objects whose type the fetch does
 // not take, or whose key is null or missing, are skipped.
-func (r *representations) add(buf []byte, obj *fastjson.Value, types []*planner.InputType) []byte {
+func (r *representations) add(buf []byte, obj *fastjson.Value, types []*planner.InputType, isA func(typename, typ string) bool) []byte {
 	typename := string(obj.GetStringBytes("__typename"))
 	var in *planner.InputType
 	for _, t := range types {
-		if t.TypeName == typename || typename == "" && len(types) == 1 {
+		if isA(typename, t.TypeName) || typename == "" && len(types) == 1 {
 			in = t
 			break
 		}

@@ -9,16 +9,27 @@ import (
 	"github.com/atrium-gateway/atrium/federation"
 )
 
+// group is the fields of one position that one entity fetch resolves.
+type group struct {
+	sub    federation.SubgraphID
+	key    *federation.Key
+	target *federation.Type // the entity type, or an interface of it that sub models as @interfaceObject
+	fields []*cfield
+}
+
 // planJumps sends fields that st's subgraph cannot resolve to entity fetches: it picks a
 // subgraph per field, adds the key (and any @requires fields) to st's selection so that
 // representations can be built, and plans the fields inside the entity fetch.
 func (p *planner) planJumps(st *step, out *[]*sel, t *federation.Type, fields []*cfield, path []string, prov ast.SelectionSet) error {
-	type group struct {
-		sub    federation.SubgraphID
-		key    *federation.Key
-		fields []*cfield
-	}
 	var groups []*group
+	find := func(sub federation.SubgraphID, target *federation.Type) *group {
+		for _, g := range groups {
+			if g.sub == sub && g.target == target {
+				return g
+			}
+		}
+		return nil
+	}
 	for _, f := range fields {
 		fi := t.Fields[f.name]
 		var best *group
@@ -27,12 +38,7 @@ func (p *planner) planJumps(st *step, out *[]*sel, t *federation.Type, fields []
 			if !fi.Resolvable(sub) || p.keyFor(t, sub, st.sub) == nil {
 				continue
 			}
-			for _, g := range groups {
-				if g.sub == sub {
-					best = g
-				}
-			}
-			if best != nil {
+			if best = find(sub, t); best != nil {
 				break
 			}
 			score := 0
@@ -48,13 +54,23 @@ func (p *planner) planJumps(st *step, out *[]*sel, t *federation.Type, fields []
 				bestSub, bestScore = sub, score
 			}
 		}
-		if best == nil {
-			if bestSub < 0 {
-				return errorf("cannot plan field %s.%s: no subgraph resolves it through a key that subgraph %q can provide",
-					t.Name, f.name, p.sg.Subgraphs[st.sub].Name)
-			}
-			best = &group{sub: bestSub, key: p.keyFor(t, bestSub, st.sub)}
+		if best == nil && bestSub >= 0 {
+			best = &group{sub: bestSub, key: p.keyFor(t, bestSub, st.sub), target: t}
 			groups = append(groups, best)
+		}
+		if best == nil {
+			best = p.interfaceObjectGroup(st, t, f.name, func(sub federation.SubgraphID, key *federation.Key, it *federation.Type) *group {
+				if g := find(sub, it); g != nil {
+					return g
+				}
+				g := &group{sub: sub, key: key, target: it}
+				groups = append(groups, g)
+				return g
+			})
+		}
+		if best == nil {
+			return errorf("cannot plan field %s.%s: no subgraph resolves it through a key that subgraph %q can provide",
+				t.Name, f.name, p.sg.Subgraphs[st.sub].Name)
 		}
 		best.fields = append(best.fields, f)
 	}
@@ -70,7 +86,7 @@ func (p *planner) planJumps(st *step, out *[]*sel, t *federation.Type, fields []
 			in.KeyField = true
 		}
 		for _, f := range g.fields {
-			if in := t.Fields[f.name].In[g.sub]; in != nil && len(in.Requires) > 0 {
+			if in := g.target.Fields[f.name].In[g.sub]; in != nil && len(in.Requires) > 0 {
 				more, err := p.planInputs(st, out, t.Name, in.Requires, path, prov)
 				if err != nil {
 					return err
@@ -88,10 +104,33 @@ func (p *planner) planJumps(st *step, out *[]*sel, t *federation.Type, fields []
 			child.addDep(d)
 		}
 		p.touched = append(append(saved, deps...), child)
-		child.addInput(t.Name, inputs)
-		frag := addFragment(&child.out, t.Name)
-		if err := p.planFields(child, &frag.children, t.Name, g.fields, path, nil, true); err != nil {
+		child.addInput(g.target.Name, inputs)
+		frag := addFragment(&child.out, g.target.Name)
+		if err := p.planFields(child, &frag.children, g.target.Name, g.fields, path, nil, true); err != nil {
 			return err
+		}
+	}
+	return nil
+}
+
+// interfaceObjectGroup finds a subgraph that resolves field name of object type t through
+// an interface of t that it models as @interfaceObject (the representation then names the
+// interface), and makes a group for it with mk.
+func (p *planner) interfaceObjectGroup(st *step, t *federation.Type, name string, mk func(federation.SubgraphID, *federation.Key, *federation.Type) *group) *group {
+	for _, iname := range t.Def.Interfaces {
+		it := p.sg.Types[iname]
+		if it == nil || it.Fields[name] == nil {
+			continue
+		}
+		for sub, in := range it.In {
+			if in == nil || !in.InterfaceObject || !it.Fields[name].Resolvable(sub) {
+				continue
+			}
+			for _, k := range it.ResolvableKeys(sub) {
+				if p.holds(t.Name, st.sub, k.Fields) {
+					return mk(sub, k, it)
+				}
+			}
 		}
 	}
 	return nil

@@ -321,6 +321,9 @@ func (p *planner) planComposite(st *step, out *[]*sel, typ string, sets []ast.Se
 	}
 	// Abstract: the executor needs the runtime type of every object.
 	addField(out, "__typename", "__typename", nil)
+	if in := p.sg.Types[typ].In[st.sub]; in != nil && in.InterfaceObject {
+		return p.planInterfaceObject(st, out, typ, sets, path, prov)
+	}
 	if def.Kind == ast.Interface && p.col.onlyOwnFields(typ, sets) && p.allLocal(st.sub, typ, sets, prov) {
 		return p.planFields(st, out, typ, p.col.collect(typ, sets), path, prov, false)
 	}

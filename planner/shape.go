@@ -23,6 +23,13 @@ func buildShape(api *ast.Schema, typ string, sets []ast.SelectionSet, vars map[s
 	}
 	sh.Abstract = true
 	sh.ByType = map[string][]*ShapeField{}
+	// Until a concrete type is known (an @interfaceObject answers with the interface's
+	// name), the fields selected on the interface itself still apply.
+	own, err := shapeFields(api, &c, def, sets, vars)
+	if err != nil {
+		return nil, err
+	}
+	sh.ByType[typ] = own
 	for _, obj := range api.GetPossibleTypes(def) {
 		fields, err := shapeFields(api, &c, obj, sets, vars)
 		if err != nil {
