@@ -30,7 +30,10 @@ func (s *schema) Exec(ctx context.Context) graphql.ResponseHandler {
 	}
 	plan, err := s.snap.Plan(rc.RawQuery, rc.Operation, rc.Variables)
 	if err != nil {
-		return graphql.OneShot(&graphql.Response{Errors: gqlerror.List{{Message: err.Error(), Extensions: map[string]any{"code": "QUERY_PLANNING_FAILED"}}}})
+		return graphql.OneShot(&graphql.Response{
+			Data:   json.RawMessage("null"),
+			Errors: gqlerror.List{{Message: err.Error(), Extensions: map[string]any{"code": "QUERY_PLANNING_FAILED"}}},
+		})
 	}
 	sent := false
 	return func(ctx context.Context) *graphql.Response {

@@ -69,6 +69,12 @@ func (p *planner) planJumps(st *step, out *[]*sel, t *federation.Type, fields []
 			})
 		}
 		if best == nil {
+			if ok, err := p.reenter(st, t, f, path); ok || err != nil {
+				if err != nil {
+					return err
+				}
+				continue
+			}
 			return errorf("cannot plan field %s.%s: no subgraph resolves it through a key that subgraph %q can provide",
 				t.Name, f.name, p.sg.Subgraphs[st.sub].Name)
 		}

@@ -69,6 +69,17 @@ type planner struct {
 	touched []*step
 	// inputs guards against a key or requirement that can only be reached through itself.
 	inputs map[string]bool
+	// frames are the composite fields being planned, outermost first.
+	frames []frame
+}
+
+// frame is a composite field on the way down: where it was added and from which type.
+type frame struct {
+	st    *step
+	out   *[]*sel // the selection list holding the field
+	typ   string  // the type declaring the field
+	field *cfield
+	path  []string // response path of the object holding the field
 }
 
 // step is a fetch being built: one subgraph operation.
@@ -214,15 +225,28 @@ func (p *planner) planRoot() error {
 	return nil
 }
 
-// chooseRootSubgraph picks the subgraph for a root field: the one already used when it can
-// resolve the field, else the one that resolves most of the field's direct children.
+// chooseRootSubgraph picks the subgraph for a root field that several subgraphs resolve: the
+// one whose plan of the field alone has the fewest fetches (a subgraph where the field's
+// selection cannot be planned is never chosen); ties go to a subgraph already used, then to
+// the one resolving most of the field's direct children, then to the first.
 func (p *planner) chooseRootSubgraph(fi *federation.Field, f *cfield, used map[federation.SubgraphID]*step, last *step) federation.SubgraphID {
-	best, bestScore := -1, -1
+	best, bestFetches, bestScore := -1, 0, -1
+	var cands []federation.SubgraphID
 	for sub := range p.sg.Subgraphs {
-		if !fi.Resolvable(sub) {
+		if fi.Resolvable(sub) {
+			cands = append(cands, sub)
+		}
+	}
+	if len(cands) == 1 {
+		return cands[0]
+	}
+	for _, sub := range cands {
+		trial := &planner{sg: p.sg, op: p.op, col: p.col, vars: p.vars, inputs: map[string]bool{}}
+		st := trial.newStep(sub, false, nil, nil)
+		if err := trial.planFields(st, &st.out, fi.Parent.Name, []*cfield{f}, nil, nil, false); err != nil {
 			continue
 		}
-		score := 0
+		score := p.localChildren(fi, f, sub)
 		if p.op.Operation == ast.Mutation {
 			if last != nil && last.sub == sub {
 				score += 1000
@@ -230,10 +254,13 @@ func (p *planner) chooseRootSubgraph(fi *federation.Field, f *cfield, used map[f
 		} else if used[sub] != nil {
 			score += 1000
 		}
-		score += p.localChildren(fi, f, sub)
-		if score > bestScore {
-			best, bestScore = sub, score
+		fetches := len(trial.steps)
+		if best < 0 || fetches < bestFetches || fetches == bestFetches && score > bestScore {
+			best, bestFetches, bestScore = sub, fetches, score
 		}
+	}
+	if best < 0 && len(cands) > 0 {
+		return cands[0] // let the real planning report why
 	}
 	return best
 }
@@ -307,7 +334,10 @@ func (p *planner) planLocal(st *step, out *[]*sel, fi *federation.Field, f *cfie
 		return nil
 	}
 	childPath := appendPath(path, f.key, fi.Def.Type)
-	return p.planComposite(st, &s.children, fi.Def.Type.Name(), f.sets, childPath, prov)
+	p.frames = append(p.frames, frame{st: st, out: out, typ: fi.Parent.Name, field: f, path: path})
+	err := p.planComposite(st, &s.children, fi.Def.Type.Name(), f.sets, childPath, prov)
+	p.frames = p.frames[:len(p.frames)-1]
+	return err
 }
 
 // planComposite plans a selection set on a composite type (object, interface or union).
@@ -359,6 +389,20 @@ func (p *planner) allLocal(sub federation.SubgraphID, typ string, sets []ast.Sel
 		}
 		if in := fi.In[sub]; !provided && in != nil && len(in.Requires) > 0 {
 			return false
+		}
+		// Implementations may disagree with the interface (external, overridden, requires):
+		// then the selection is split by type.
+		for _, obj := range p.sg.PossibleTypes(typ) {
+			if !p.sg.HasMember(sub, typ, obj.Name) {
+				continue
+			}
+			of := p.sg.Field(obj.Name, f.name)
+			if of == nil || provided {
+				continue
+			}
+			if !of.Resolvable(sub) || of.In[sub] != nil && len(of.In[sub].Requires) > 0 {
+				return false
+			}
 		}
 	}
 	return true

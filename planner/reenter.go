@@ -1,0 +1,108 @@
+package planner
+
+import (
+	"github.com/vektah/gqlparser/v2/ast"
+
+	"github.com/atrium-gateway/atrium/federation"
+)
+
+// reenter plans field f of type t when no subgraph can be reached from here through a key of
+// t (t is a value type, or its keys are no use): it looks up the chain of fields that led
+// here, in the same fetch, for the nearest place another subgraph can take over — the root
+// (for queries) or an entity with a usable key — and resolves the whole chain from there in
+// that subgraph (the parent-entity call). It reports whether it found one.
+func (p *planner) reenter(st *step, t *federation.Type, f *cfield, path []string) (bool, error) {
+	var chain []frame
+	for i := len(p.frames) - 1; i >= 0 && p.frames[i].st == st; i-- {
+		chain = append([]frame{p.frames[i]}, chain...)
+	}
+	for k := len(chain) - 1; k >= 0; k-- {
+		a := chain[k]
+		at := p.sg.Types[a.typ]
+		for sub := range p.sg.Subgraphs {
+			if sub == st.sub || !p.chainResolvable(sub, chain[k:], t, f) {
+				continue
+			}
+			root := a.typ == rootType(p.sg.Schema, p.op.Operation)
+			switch {
+			case root && !st.entity && p.op.Operation == ast.Query:
+				target := p.rootStep(sub)
+				return true, p.planChain(target, &target.out, chain[k:], t, f, nil, path)
+			case !root && at != nil && p.keyFor(at, sub, st.sub) != nil:
+				key := p.keyFor(at, sub, st.sub)
+				addField(a.out, "__typename", "__typename", nil)
+				saved := p.touched
+				p.touched = nil
+				inputs, err := p.planInputs(st, a.out, at.Name, key.Fields, a.path, nil)
+				if err != nil {
+					return true, err
+				}
+				for _, in := range inputs {
+					in.KeyField = true
+				}
+				deps := p.touched
+				child := p.findChild(st, sub, a.path, deps)
+				if child == nil {
+					child = p.newStep(sub, true, a.path, st)
+				}
+				for _, d := range deps {
+					child.addDep(d)
+				}
+				p.touched = append(append(saved, deps...), child)
+				child.addInput(at.Name, inputs)
+				frag := addFragment(&child.out, at.Name)
+				return true, p.planChain(child, &frag.children, chain[k:], t, f, a.path, path)
+			}
+		}
+	}
+	return false, nil
+}
+
+// chainResolvable reports whether sub resolves every field of the chain and then f on t.
+// A chain through an abstract type is refused: another subgraph's resolver might decide the
+// runtime type differently, and the answer would mix two objects.
+func (p *planner) chainResolvable(sub federation.SubgraphID, chain []frame, t *federation.Type, f *cfield) bool {
+	for _, fr := range chain {
+		fi := p.sg.Field(fr.typ, fr.field.name)
+		if fi == nil || !fi.Resolvable(sub) {
+			return false
+		}
+		if rt := p.sg.Types[fi.Def.Type.Name()]; rt != nil && rt.Kind != ast.Object {
+			return false
+		}
+	}
+	fi := t.Fields[f.name]
+	return fi != nil && fi.Resolvable(sub)
+}
+
+// planChain selects the chain of fields in st (each with the client's key and arguments,
+// through inline fragments where the chain passes an abstract type) and plans f at its end.
+func (p *planner) planChain(st *step, out *[]*sel, chain []frame, t *federation.Type, f *cfield, _ []string, path []string) error {
+	for i, fr := range chain {
+		s, ok := addField(out, fr.field.key, fr.field.name, fr.field.field.Arguments)
+		if !ok {
+			return errorf("response key %q is used by two different fields", fr.field.key)
+		}
+		out = &s.children
+		next := t.Name
+		if i+1 < len(chain) {
+			next = chain[i+1].typ
+		}
+		fi := p.sg.Field(fr.typ, fr.field.name)
+		if fi.Def.Type.Name() != next {
+			addField(out, "__typename", "__typename", nil)
+			out = &addFragment(out, next).children
+		}
+	}
+	return p.planFields(st, out, t.Name, []*cfield{f}, path, nil, false)
+}
+
+// rootStep finds or adds the root fetch of a query into sub.
+func (p *planner) rootStep(sub federation.SubgraphID) *step {
+	for _, s := range p.steps {
+		if !s.entity && s.sub == sub {
+			return s
+		}
+	}
+	return p.newStep(sub, false, nil, nil)
+}
