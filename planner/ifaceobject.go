@@ -30,31 +30,15 @@ func (p *planner) planInterfaceObject(st *step, out *[]*sel, typ string, sets []
 		if in == nil || in.InterfaceObject {
 			continue
 		}
-		key := p.keyFor(t, sub, st.sub)
+		key := p.keyFor(t, sub, st.sub, prov)
 		if key == nil {
 			continue
 		}
-		saved := p.touched
-		p.touched = nil
-		inputs, err := p.planInputs(st, out, typ, key.Fields, path, prov)
+		child, childOut, err := p.jump(st, out, typ, key, nil, sub, typ, path, prov)
 		if err != nil {
 			return err
 		}
-		for _, in := range inputs {
-			in.KeyField = true
-		}
-		deps := p.touched
-		child := p.findChild(st, sub, path, deps)
-		if child == nil {
-			child = p.newStep(sub, true, path, st)
-		}
-		for _, d := range deps {
-			child.addDep(d)
-		}
-		p.touched = append(append(saved, deps...), child)
-		child.addInput(typ, inputs)
-		frag := addFragment(&child.out, typ)
-		return p.planComposite(child, &frag.children, typ, fragmentsOnly(sets), path, nil)
+		return p.planComposite(child, childOut, typ, fragmentsOnly(sets), path, nil)
 	}
 	return errorf("cannot plan the concrete type of %s: no subgraph resolves it as an entity interface", typ)
 }

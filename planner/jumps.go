@@ -35,7 +35,7 @@ func (p *planner) planJumps(st *step, out *[]*sel, t *federation.Type, fields []
 		var best *group
 		bestSub, bestScore := -1, -1
 		for sub := range p.sg.Subgraphs {
-			if !fi.Resolvable(sub) || p.keyFor(t, sub, st.sub) == nil {
+			if !fi.Resolvable(sub) || p.keyFor(t, sub, st.sub, prov) == nil {
 				continue
 			}
 			if best = find(sub, t); best != nil {
@@ -55,11 +55,11 @@ func (p *planner) planJumps(st *step, out *[]*sel, t *federation.Type, fields []
 			}
 		}
 		if best == nil && bestSub >= 0 {
-			best = &group{sub: bestSub, key: p.keyFor(t, bestSub, st.sub), target: t}
+			best = &group{sub: bestSub, key: p.keyFor(t, bestSub, st.sub, prov), target: t}
 			groups = append(groups, best)
 		}
 		if best == nil {
-			best = p.interfaceObjectGroup(st, t, f.name, func(sub federation.SubgraphID, key *federation.Key, it *federation.Type) *group {
+			best = p.interfaceObjectGroup(st, t, f.name, prov, func(sub federation.SubgraphID, key *federation.Key, it *federation.Type) *group {
 				if g := find(sub, it); g != nil {
 					return g
 				}
@@ -81,48 +81,84 @@ func (p *planner) planJumps(st *step, out *[]*sel, t *federation.Type, fields []
 		best.fields = append(best.fields, f)
 	}
 	for _, g := range groups {
-		addField(out, "__typename", "__typename", nil)
-		saved := p.touched
-		p.touched = nil
-		inputs, err := p.planInputs(st, out, t.Name, g.key.Fields, path, prov)
+		var requires []ast.SelectionSet
+		for _, f := range g.fields {
+			if in := g.target.Fields[f.name].In[g.sub]; in != nil && len(in.Requires) > 0 {
+				requires = append(requires, in.Requires)
+			}
+		}
+		child, childOut, err := p.jump(st, out, t.Name, g.key, requires, g.sub, g.target.Name, path, prov)
 		if err != nil {
 			return err
 		}
-		for _, in := range inputs {
-			in.KeyField = true
-		}
-		for _, f := range g.fields {
-			if in := g.target.Fields[f.name].In[g.sub]; in != nil && len(in.Requires) > 0 {
-				more, err := p.planInputs(st, out, t.Name, in.Requires, path, prov)
-				if err != nil {
-					return err
-				}
-				inputs = mergeInputFields(inputs, more)
-			}
-		}
-		deps := p.touched
-		// The fetch that needs these inputs cannot be one of the fetches producing them.
-		child := p.findChild(st, g.sub, path, deps)
-		if child == nil {
-			child = p.newStep(g.sub, true, path, st)
-		}
-		for _, d := range deps {
-			child.addDep(d)
-		}
-		p.touched = append(append(saved, deps...), child)
-		child.addInput(g.target.Name, inputs)
-		frag := addFragment(&child.out, g.target.Name)
-		if err := p.planFields(child, &frag.children, g.target.Name, g.fields, path, nil, true); err != nil {
+		if err := p.planFields(child, childOut, g.target.Name, g.fields, path, nil, true); err != nil {
 			return err
 		}
 	}
 	return nil
 }
 
+// jump prepares an entity fetch into sub at path: st selects __typename and the key of typ
+// here (and plans the required fields, which may need fetches of their own), and the child
+// fetch — depending on every fetch that produces its inputs — gets a `... on target`
+// fragment, whose selection list is returned. target is typ, or an interface that sub
+// models as @interfaceObject (the representations then carry its name).
+func (p *planner) jump(st *step, out *[]*sel, typ string, key *federation.Key, requires []ast.SelectionSet, sub federation.SubgraphID, target string, path []string, prov ast.SelectionSet) (*step, *[]*sel, error) {
+	addField(out, "__typename", "__typename", nil)
+	saved := p.touched
+	p.touched = nil
+	inputs := p.selectKey(out, typ, key.Fields)
+	for _, req := range requires {
+		more, err := p.planInputs(st, out, typ, req, path, prov)
+		if err != nil {
+			return nil, nil, err
+		}
+		inputs = mergeInputFields(inputs, more)
+	}
+	deps := p.touched
+	// The fetch that needs these inputs cannot be one of the fetches producing them.
+	child := p.findChild(st, sub, path, deps)
+	if child == nil {
+		child = p.newStep(sub, true, path, st)
+	}
+	for _, d := range deps {
+		child.addDep(d)
+	}
+	p.touched = append(append(saved, deps...), child)
+	child.addInput(target, inputs)
+	frag := addFragment(&child.out, target)
+	return child, &frag.children, nil
+}
+
+// selectKey selects the fields of a key in out. keyFor only offers keys that the subgraph
+// holds here (resolved or provided), so no jump is needed for them.
+func (p *planner) selectKey(out *[]*sel, typ string, set ast.SelectionSet) []*InputField {
+	var inputs []*InputField
+	for _, s := range set {
+		f, ok := s.(*ast.Field)
+		if !ok {
+			continue
+		}
+		key := f.Name
+		if conflicts(*out, key, f.Name, f.Arguments) {
+			key = inputAlias(f)
+		}
+		sl, _ := addField(out, key, f.Name, f.Arguments)
+		in := &InputField{Name: f.Name, Key: key, KeyField: true}
+		if len(f.SelectionSet) > 0 {
+			if fd := p.sg.Field(typ, f.Name); fd != nil {
+				in.Fields = p.selectKey(&sl.children, fd.Def.Type.Name(), f.SelectionSet)
+			}
+		}
+		inputs = append(inputs, in)
+	}
+	return inputs
+}
+
 // interfaceObjectGroup finds a subgraph that resolves field name of object type t through
 // an interface of t that it models as @interfaceObject (the representation then names the
 // interface), and makes a group for it with mk.
-func (p *planner) interfaceObjectGroup(st *step, t *federation.Type, name string, mk func(federation.SubgraphID, *federation.Key, *federation.Type) *group) *group {
+func (p *planner) interfaceObjectGroup(st *step, t *federation.Type, name string, prov ast.SelectionSet, mk func(federation.SubgraphID, *federation.Key, *federation.Type) *group) *group {
 	for _, iname := range t.Def.Interfaces {
 		it := p.sg.Types[iname]
 		if it == nil || it.Fields[name] == nil {
@@ -133,7 +169,7 @@ func (p *planner) interfaceObjectGroup(st *step, t *federation.Type, name string
 				continue
 			}
 			for _, k := range it.ResolvableKeys(sub) {
-				if p.holds(t.Name, st.sub, k.Fields) {
+				if p.holds(t.Name, st.sub, k.Fields, prov) {
 					return mk(sub, k, it)
 				}
 			}
@@ -142,21 +178,23 @@ func (p *planner) interfaceObjectGroup(st *step, t *federation.Type, name string
 	return nil
 }
 
-// keyFor returns a key of t that subgraph to resolves and whose fields subgraph from holds.
-func (p *planner) keyFor(t *federation.Type, to, from federation.SubgraphID) *federation.Key {
+// keyFor returns a key of t that subgraph to resolves and whose fields subgraph from holds
+// (resolves, or provides here).
+func (p *planner) keyFor(t *federation.Type, to, from federation.SubgraphID, prov ast.SelectionSet) *federation.Key {
 	if to == from && t.In[from] == nil {
 		return nil
 	}
 	for _, k := range t.ResolvableKeys(to) {
-		if p.holds(t.Name, from, k.Fields) {
+		if p.holds(t.Name, from, k.Fields, prov) {
 			return k
 		}
 	}
 	return nil
 }
 
-// holds reports whether subgraph sub can return every field of set on type typ.
-func (p *planner) holds(typ string, sub federation.SubgraphID, set ast.SelectionSet) bool {
+// holds reports whether subgraph sub can return every field of set on type typ: it resolves
+// them, or prov (the @provides selection in force here) provides them.
+func (p *planner) holds(typ string, sub federation.SubgraphID, set ast.SelectionSet, prov ast.SelectionSet) bool {
 	t := p.sg.Types[typ]
 	if t == nil {
 		return false
@@ -168,14 +206,15 @@ func (p *planner) holds(typ string, sub federation.SubgraphID, set ast.Selection
 				continue
 			}
 			f := t.Fields[s.Name]
-			if f == nil || !f.Resolvable(sub) {
+			provided, inner := providedField(prov, typ, s.Name)
+			if f == nil || !provided && !f.Resolvable(sub) {
 				return false
 			}
-			if len(s.SelectionSet) > 0 && !p.holds(f.Def.Type.Name(), sub, s.SelectionSet) {
+			if len(s.SelectionSet) > 0 && !p.holds(f.Def.Type.Name(), sub, s.SelectionSet, inner) {
 				return false
 			}
 		case *ast.InlineFragment:
-			if !p.holds(s.TypeCondition, sub, s.SelectionSet) {
+			if !p.holds(s.TypeCondition, sub, s.SelectionSet, prov) {
 				return false
 			}
 		}

@@ -27,31 +27,13 @@ func (p *planner) reenter(st *step, t *federation.Type, f *cfield, path []string
 			switch {
 			case root && !st.entity && p.op.Operation == ast.Query:
 				target := p.rootStep(sub)
-				return true, p.planChain(target, &target.out, chain[k:], t, f, nil, path)
-			case !root && at != nil && p.keyFor(at, sub, st.sub) != nil:
-				key := p.keyFor(at, sub, st.sub)
-				addField(a.out, "__typename", "__typename", nil)
-				saved := p.touched
-				p.touched = nil
-				inputs, err := p.planInputs(st, a.out, at.Name, key.Fields, a.path, nil)
+				return true, p.planChain(target, &target.out, chain[k:], t, f, path)
+			case !root && at != nil && p.keyFor(at, sub, st.sub, nil) != nil:
+				child, childOut, err := p.jump(st, a.out, at.Name, p.keyFor(at, sub, st.sub, nil), nil, sub, at.Name, a.path, nil)
 				if err != nil {
 					return true, err
 				}
-				for _, in := range inputs {
-					in.KeyField = true
-				}
-				deps := p.touched
-				child := p.findChild(st, sub, a.path, deps)
-				if child == nil {
-					child = p.newStep(sub, true, a.path, st)
-				}
-				for _, d := range deps {
-					child.addDep(d)
-				}
-				p.touched = append(append(saved, deps...), child)
-				child.addInput(at.Name, inputs)
-				frag := addFragment(&child.out, at.Name)
-				return true, p.planChain(child, &frag.children, chain[k:], t, f, a.path, path)
+				return true, p.planChain(child, childOut, chain[k:], t, f, path)
 			}
 		}
 	}
@@ -77,7 +59,7 @@ func (p *planner) chainResolvable(sub federation.SubgraphID, chain []frame, t *f
 
 // planChain selects the chain of fields in st (each with the client's key and arguments,
 // through inline fragments where the chain passes an abstract type) and plans f at its end.
-func (p *planner) planChain(st *step, out *[]*sel, chain []frame, t *federation.Type, f *cfield, _ []string, path []string) error {
+func (p *planner) planChain(st *step, out *[]*sel, chain []frame, t *federation.Type, f *cfield, path []string) error {
 	for i, fr := range chain {
 		s, ok := addField(out, fr.field.key, fr.field.name, fr.field.field.Arguments)
 		if !ok {
