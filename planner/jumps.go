@@ -59,6 +59,21 @@ func (p *planner) planJumps(st *step, out *[]*sel, t *federation.Type, fields []
 			groups = append(groups, best)
 		}
 		if best == nil {
+			// Multi-hop: a key whose fields another subgraph gives first.
+			for sub := range p.sg.Subgraphs {
+				if !fi.Resolvable(sub) {
+					continue
+				}
+				if key := p.reachableKey(t, sub, st.sub, prov); key != nil {
+					if best = find(sub, t); best == nil {
+						best = &group{sub: sub, key: key, target: t}
+						groups = append(groups, best)
+					}
+					break
+				}
+			}
+		}
+		if best == nil {
 			best = p.interfaceObjectGroup(st, t, f.name, prov, func(sub federation.SubgraphID, key *federation.Key, it *federation.Type) *group {
 				if g := find(sub, it); g != nil {
 					return g
@@ -107,7 +122,18 @@ func (p *planner) jump(st *step, out *[]*sel, typ string, key *federation.Key, r
 	addField(out, "__typename", "__typename", nil)
 	saved := p.touched
 	p.touched = nil
-	inputs := p.selectKey(out, typ, key.Fields)
+	var inputs []*InputField
+	if p.holds(typ, st.sub, key.Fields, prov) {
+		inputs = p.selectKey(out, typ, key.Fields)
+	} else {
+		var err error
+		if inputs, err = p.planInputs(st, out, typ, key.Fields, path, prov); err != nil {
+			return nil, nil, err
+		}
+		for _, in := range inputs {
+			in.KeyField = true
+		}
+	}
 	for _, req := range requires {
 		more, err := p.planInputs(st, out, typ, req, path, prov)
 		if err != nil {
@@ -188,6 +214,36 @@ func (p *planner) keyFor(t *federation.Type, to, from federation.SubgraphID, pro
 		if p.holds(t.Name, from, k.Fields, prov) {
 			return k
 		}
+	}
+	return nil
+}
+
+// reachableKey returns a key of t that subgraph to resolves and whose fields subgraph from
+// either holds or can fetch through a key it holds (one more hop).
+func (p *planner) reachableKey(t *federation.Type, to, from federation.SubgraphID, prov ast.SelectionSet) *federation.Key {
+next:
+	for _, k := range t.ResolvableKeys(to) {
+		for _, s := range k.Fields {
+			f, ok := s.(*ast.Field)
+			if !ok {
+				continue next
+			}
+			if p.holds(t.Name, from, ast.SelectionSet{f}, prov) {
+				continue
+			}
+			fi := t.Fields[f.Name]
+			found := false
+			for sub := range p.sg.Subgraphs {
+				if sub != to && fi != nil && fi.Resolvable(sub) && p.keyFor(t, sub, from, prov) != nil {
+					found = true
+					break
+				}
+			}
+			if !found {
+				continue next
+			}
+		}
+		return k
 	}
 	return nil
 }
