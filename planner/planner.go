@@ -230,7 +230,7 @@ func (p *planner) planRoot() error {
 // selection cannot be planned is never chosen); ties go to a subgraph already used, then to
 // the one resolving most of the field's direct children, then to the first.
 func (p *planner) chooseRootSubgraph(fi *federation.Field, f *cfield, used map[federation.SubgraphID]*step, last *step) federation.SubgraphID {
-	best, bestFetches, bestScore := -1, 0, -1
+	best, bestFetches, bestRemote, bestScore := -1, 0, 0, -1
 	var cands []federation.SubgraphID
 	for sub := range p.sg.Subgraphs {
 		if fi.Resolvable(sub) {
@@ -254,15 +254,36 @@ func (p *planner) chooseRootSubgraph(fi *federation.Field, f *cfield, used map[f
 		} else if used[sub] != nil {
 			score += 1000
 		}
+		// Fewer fetches first; then fewer fields fetched through jumps; then the score.
 		fetches := len(trial.steps)
-		if best < 0 || fetches < bestFetches || fetches == bestFetches && score > bestScore {
-			best, bestFetches, bestScore = sub, fetches, score
+		remote := trial.remoteSelections()
+		if best < 0 || fetches < bestFetches || fetches == bestFetches && (remote < bestRemote || remote == bestRemote && score > bestScore) {
+			best, bestFetches, bestRemote, bestScore = sub, fetches, remote, score
 		}
 	}
 	if best < 0 && len(cands) > 0 {
 		return cands[0] // let the real planning report why
 	}
 	return best
+}
+
+// remoteSelections counts the selections of entity fetches.
+func (p *planner) remoteSelections() int {
+	var count func([]*sel) int
+	count = func(sels []*sel) int {
+		n := len(sels)
+		for _, s := range sels {
+			n += count(s.children)
+		}
+		return n
+	}
+	n := 0
+	for _, st := range p.steps {
+		if st.entity {
+			n += count(st.out)
+		}
+	}
+	return n
 }
 
 // localChildren counts the direct child fields that sub can resolve without a jump.
@@ -355,6 +376,17 @@ func (p *planner) planComposite(st *step, out *[]*sel, typ string, sets []ast.Se
 		return p.planInterfaceObject(st, out, typ, sets, path, prov)
 	}
 	if def.Kind == ast.Interface && p.col.onlyOwnFields(typ, sets) && p.allLocal(st.sub, typ, sets, prov) {
+		return p.planFields(st, out, typ, p.col.collect(typ, sets), path, prov, false)
+	}
+	known := 0
+	for _, obj := range p.sg.PossibleTypes(typ) {
+		if p.sg.HasMember(st.sub, typ, obj.Name) {
+			known++
+		}
+	}
+	if known == 0 && def.Kind == ast.Interface {
+		// The subgraph knows no implementation: the fields on the interface itself must be
+		// reachable (through an entity interface's key) or the operation cannot be planned.
 		return p.planFields(st, out, typ, p.col.collect(typ, sets), path, prov, false)
 	}
 	for _, obj := range p.sg.PossibleTypes(typ) {
