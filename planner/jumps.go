@@ -35,7 +35,7 @@ func (p *planner) planJumps(st *step, out *[]*sel, t *federation.Type, fields []
 		var best *group
 		bestSub, bestScore := -1, -1
 		for sub := range p.sg.Subgraphs {
-			if !fi.Resolvable(sub) || p.keyFor(t, sub, st.sub, prov) == nil {
+			if !fi.Resolvable(sub) || p.keyFor(t, sub, st.sub, prov) == nil && p.inputKey(st, t, sub, path) == nil {
 				continue
 			}
 			if best = find(sub, t); best != nil {
@@ -55,7 +55,11 @@ func (p *planner) planJumps(st *step, out *[]*sel, t *federation.Type, fields []
 			}
 		}
 		if best == nil && bestSub >= 0 {
-			best = &group{sub: bestSub, key: p.keyFor(t, bestSub, st.sub, prov), target: t}
+			key := p.keyFor(t, bestSub, st.sub, prov)
+			if key == nil {
+				key = p.inputKey(st, t, bestSub, path)
+			}
+			best = &group{sub: bestSub, key: key, target: t}
 			groups = append(groups, best)
 		}
 		if best == nil {
@@ -123,9 +127,16 @@ func (p *planner) jump(st *step, out *[]*sel, typ string, key *federation.Key, r
 	saved := p.touched
 	p.touched = nil
 	var inputs []*InputField
-	if p.holds(typ, st.sub, key.Fields, prov) {
+	switch {
+	case p.holds(typ, st.sub, key.Fields, prov):
 		inputs = p.selectKey(out, typ, key.Fields)
-	} else {
+	case p.inInputs(st, typ, path, key.Fields):
+		// The key came in this fetch's own representations: it is in the response already.
+		inputs = inputShape(key.Fields)
+		for _, in := range inputs {
+			in.KeyField = true
+		}
+	default:
 		var err error
 		if inputs, err = p.planInputs(st, out, typ, key.Fields, path, prov); err != nil {
 			return nil, nil, err
@@ -216,6 +227,45 @@ func (p *planner) keyFor(t *federation.Type, to, from federation.SubgraphID, pro
 		}
 	}
 	return nil
+}
+
+// inputKey returns a key of t that subgraph to resolves and that the representations of
+// fetch st already carry at this position (st is an entity fetch at path).
+func (p *planner) inputKey(st *step, t *federation.Type, to federation.SubgraphID, path []string) *federation.Key {
+	for _, k := range t.ResolvableKeys(to) {
+		if p.inInputs(st, t.Name, path, k.Fields) {
+			return k
+		}
+	}
+	return nil
+}
+
+// inInputs reports whether every top-level field of set is part of st's representations of
+// typ, read at path.
+func (p *planner) inInputs(st *step, typ string, path []string, set ast.SelectionSet) bool {
+	if !st.entity || joinPath(path) != st.pathKey {
+		return false
+	}
+	for _, in := range st.inputs {
+		if in.TypeName != typ {
+			continue
+		}
+	fields:
+		for _, s := range set {
+			f, ok := s.(*ast.Field)
+			if !ok {
+				return false
+			}
+			for _, have := range in.Fields {
+				if have.Name == f.Name && have.Key == f.Name {
+					continue fields
+				}
+			}
+			return false
+		}
+		return true
+	}
+	return false
 }
 
 // reachableKey returns a key of t that subgraph to resolves and whose fields subgraph from

@@ -28,8 +28,8 @@ func (p *planner) reenter(st *step, t *federation.Type, f *cfield, path []string
 			case root && !st.entity && p.op.Operation == ast.Query:
 				target := p.rootStep(sub)
 				return true, p.planChain(target, &target.out, chain[k:], t, f, path)
-			case !root && at != nil && p.keyFor(at, sub, st.sub, nil) != nil:
-				child, childOut, err := p.jump(st, a.out, at.Name, p.keyFor(at, sub, st.sub, nil), nil, sub, at.Name, a.path, nil)
+			case !root && at != nil && p.entityKey(st, at, sub, a.path) != nil:
+				child, childOut, err := p.jump(st, a.out, at.Name, p.entityKey(st, at, sub, a.path), nil, sub, at.Name, a.path, nil)
 				if err != nil {
 					return true, err
 				}
@@ -40,7 +40,8 @@ func (p *planner) reenter(st *step, t *federation.Type, f *cfield, path []string
 	return false, nil
 }
 
-// chainResolvable reports whether sub resolves every field of the chain and then f on t.
+// chainResolvable reports whether sub resolves every field of the chain and then f on t
+// (itself, or through a key of t it holds).
 // A chain through an abstract type is refused: another subgraph's resolver might decide the
 // runtime type differently, and the answer would mix two objects.
 func (p *planner) chainResolvable(sub federation.SubgraphID, chain []frame, t *federation.Type, f *cfield) bool {
@@ -54,7 +55,19 @@ func (p *planner) chainResolvable(sub federation.SubgraphID, chain []frame, t *f
 		}
 	}
 	fi := t.Fields[f.name]
-	return fi != nil && fi.Resolvable(sub)
+	if fi == nil {
+		return false
+	}
+	if fi.Resolvable(sub) {
+		return true
+	}
+	// Or sub holds a key of t into a subgraph that resolves f.
+	for other := range p.sg.Subgraphs {
+		if fi.Resolvable(other) && p.keyFor(t, other, sub, nil) != nil {
+			return true
+		}
+	}
+	return false
 }
 
 // planChain selects the chain of fields in st (each with the client's key and arguments,
@@ -87,4 +100,13 @@ func (p *planner) rootStep(sub federation.SubgraphID) *step {
 		}
 	}
 	return p.newStep(sub, false, nil, nil)
+}
+
+// entityKey returns a key of t into sub that st holds at path, or that st's own
+// representations carry there.
+func (p *planner) entityKey(st *step, t *federation.Type, sub federation.SubgraphID, path []string) *federation.Key {
+	if k := p.keyFor(t, sub, st.sub, nil); k != nil {
+		return k
+	}
+	return p.inputKey(st, t, sub, path)
 }
