@@ -84,7 +84,7 @@ func (e *Executor) Execute(ctx context.Context, plan *planner.Plan, vars map[str
 	if plan.Root != nil {
 		r.node(plan.Root)
 	}
-	w := writer{api: e.sg.API, vars: vars, errs: r.errors, quiet: len(r.errors) > 0}
+	w := writer{api: e.sg.API, supergraph: e.sg.Schema, vars: vars, errs: r.errors, quiet: len(r.errors) > 0}
 	w.buf = make([]byte, 0, 1024)
 	if !w.object(plan.Shape, r.data) {
 		w.buf = append(w.buf[:0], "null"...)

@@ -30,7 +30,7 @@ func (r *representations) add(buf []byte, obj *fastjson.Value, types []*planner.
 	if in == nil {
 		return buf
 	}
-	rep, ok := project(r.scratch[:0], obj, in.Fields, in.TypeName)
+	rep, ok := project(r.scratch[:0], obj, in.Fields, in.TypeName, isA)
 	r.scratch = rep
 	if !ok {
 		return buf
@@ -52,21 +52,21 @@ func (r *representations) add(buf []byte, obj *fastjson.Value, types []*planner.
 
 // project writes the input fields of obj as a JSON object. It reports false when a key
 // field is null or missing.
-func project(buf []byte, obj *fastjson.Value, fields []*planner.InputField, typename string) ([]byte, bool) {
+func project(buf []byte, obj *fastjson.Value, fields []*planner.InputField, typename string, isA func(string, string) bool) ([]byte, bool) {
 	buf = append(buf, '{')
-	buf, ok := projectFields(buf, obj, fields, typename, true)
+	buf, ok := projectFields(buf, obj, fields, typename, true, isA)
 	return append(buf, '}'), ok
 }
 
-func projectFields(buf []byte, obj *fastjson.Value, fields []*planner.InputField, typename string, first bool) ([]byte, bool) {
+func projectFields(buf []byte, obj *fastjson.Value, fields []*planner.InputField, typename string, first bool, isA func(string, string) bool) ([]byte, bool) {
 	actual := string(obj.GetStringBytes("__typename"))
 	for _, f := range fields {
 		if f.TypeCond != "" {
-			if actual != f.TypeCond {
+			if !isA(actual, f.TypeCond) {
 				continue
 			}
 			var ok bool
-			if buf, ok = projectFields(buf, obj, f.Fields, typename, first); !ok {
+			if buf, ok = projectFields(buf, obj, f.Fields, typename, first, isA); !ok {
 				return buf, false
 			}
 			first = first && len(f.Fields) == 0
@@ -91,14 +91,14 @@ func projectFields(buf []byte, obj *fastjson.Value, fields []*planner.InputField
 			continue
 		}
 		var ok bool
-		if buf, ok = projectValue(buf, v, f); !ok {
+		if buf, ok = projectValue(buf, v, f, isA); !ok {
 			return buf, false
 		}
 	}
 	return buf, true
 }
 
-func projectValue(buf []byte, v *fastjson.Value, f *planner.InputField) ([]byte, bool) {
+func projectValue(buf []byte, v *fastjson.Value, f *planner.InputField, isA func(string, string) bool) ([]byte, bool) {
 	if len(f.Fields) == 0 {
 		return v.MarshalTo(buf), true
 	}
@@ -110,14 +110,14 @@ func projectValue(buf []byte, v *fastjson.Value, f *planner.InputField) ([]byte,
 				buf = append(buf, ',')
 			}
 			var ok bool
-			if buf, ok = projectValue(buf, e, f); !ok {
+			if buf, ok = projectValue(buf, e, f, isA); !ok {
 				return buf, false
 			}
 		}
 		return append(buf, ']'), true
 	case fastjson.TypeObject:
 		buf = append(buf, '{')
-		buf, ok := projectFields(buf, v, f.Fields, string(v.GetStringBytes("__typename")), true)
+		buf, ok := projectFields(buf, v, f.Fields, string(v.GetStringBytes("__typename")), true, isA)
 		return append(buf, '}'), ok
 	default:
 		return append(buf, "null"...), !f.KeyField

@@ -23,6 +23,14 @@ type writer struct {
 	// that explain the nulls.
 	quiet bool
 	path  ast.Path
+	// supergraph is the whole schema, to tell @inaccessible enum values from unknown ones.
+	supergraph *ast.Schema
+}
+
+// hidden reports whether value is a value of enum that the API schema hides.
+func (w *writer) hidden(enum, value string) bool {
+	def := w.supergraph.Types[enum]
+	return def != nil && def.EnumValues.ForName(value) != nil
 }
 
 func (w *writer) object(sh *planner.Shape, obj *fastjson.Value) bool {
@@ -104,6 +112,12 @@ func (w *writer) value(f *planner.ShapeField, t *ast.Type, v *fastjson.Value) bo
 		if v.Type() != fastjson.TypeObject {
 			return fail("Expected an object for field " + f.Parent + "." + f.Name + ".")
 		}
+		if f.Sub.Abstract {
+			if _, known := f.Sub.ByType[string(v.GetStringBytes("__typename"))]; !known {
+				// A runtime type clients cannot see (@inaccessible) is null to them.
+				return fail("")
+			}
+		}
 		if !w.object(f.Sub, v) {
 			return fail("")
 		}
@@ -112,6 +126,9 @@ func (w *writer) value(f *planner.ShapeField, t *ast.Type, v *fastjson.Value) bo
 	if f.Enum != nil {
 		s := v.GetStringBytes()
 		if v.Type() != fastjson.TypeString || f.Enum.EnumValues.ForName(string(s)) == nil {
+			if v.Type() == fastjson.TypeString && w.hidden(f.Enum.Name, string(s)) {
+				return fail("") // an @inaccessible value: null, as if it did not exist
+			}
 			return fail("Enum \"" + f.Enum.Name + "\" cannot represent value: " + string(v.MarshalTo(nil)))
 		}
 	}

@@ -355,8 +355,14 @@ func (p *planner) planLocal(st *step, out *[]*sel, fi *federation.Field, f *cfie
 		return nil
 	}
 	childPath := appendPath(path, f.key, fi.Def.Type)
+	childType := fi.Def.Type.Name()
+	if in := fi.In[st.sub]; in != nil && in.Type != "" {
+		// @join__field(type:): this subgraph declares a narrower type (a member of the
+		// union, say); fragments on other types cannot be sent to it.
+		childType = strings.Trim(in.Type, "[]!")
+	}
 	p.frames = append(p.frames, frame{st: st, out: out, typ: fi.Parent.Name, field: f, path: path})
-	err := p.planComposite(st, &s.children, fi.Def.Type.Name(), f.sets, childPath, prov)
+	err := p.planComposite(st, &s.children, childType, f.sets, childPath, prov)
 	p.frames = p.frames[:len(p.frames)-1]
 	return err
 }

@@ -37,7 +37,12 @@ func (p *planner) printOperation(st *step) (op, name string, vars []string) {
 	for _, v := range p.op.VariableDefinitions {
 		if used[v.Variable] {
 			vars = append(vars, v.Variable)
-			decls = append(decls, "$"+v.Variable+":"+v.Type.String())
+			decl := "$" + v.Variable + ":" + v.Type.String()
+			if v.DefaultValue != nil {
+				// Keeps a nullable variable with a default valid in a non-null position.
+				decl += "=" + v.DefaultValue.String()
+			}
+			decls = append(decls, decl)
 		}
 	}
 	if len(decls) > 0 {
