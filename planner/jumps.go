@@ -100,21 +100,71 @@ func (p *planner) planJumps(st *step, out *[]*sel, t *federation.Type, fields []
 		best.fields = append(best.fields, f)
 	}
 	for _, g := range groups {
-		var requires []ast.SelectionSet
-		for _, f := range g.fields {
-			if in := g.target.Fields[f.name].In[g.sub]; in != nil && len(in.Requires) > 0 {
-				requires = append(requires, in.Requires)
+		for _, b := range g.batches() {
+			child, childOut, err := p.jump(st, out, t.Name, g.key, b.requires, g.sub, g.target.Name, path, prov)
+			if err != nil {
+				return err
 			}
-		}
-		child, childOut, err := p.jump(st, out, t.Name, g.key, requires, g.sub, g.target.Name, path, prov)
-		if err != nil {
-			return err
-		}
-		if err := p.planFields(child, childOut, g.target.Name, g.fields, path, nil, true); err != nil {
-			return err
+			if err := p.planFields(child, childOut, g.target.Name, b.fields, path, nil, true); err != nil {
+				return err
+			}
 		}
 	}
 	return nil
+}
+
+// batch is the part of a group that one representation can serve.
+type batch struct {
+	fields   []*cfield
+	requires []ast.SelectionSet
+}
+
+// batches splits a group so that no representation needs one field with two sets of
+// arguments (price(currency: "USD") and price(currency: "EUR") for two requiring fields):
+// each such requirement gets an _entities fetch of its own.
+func (g *group) batches() []*batch {
+	var out []*batch
+next:
+	for _, f := range g.fields {
+		var req ast.SelectionSet
+		if in := g.target.Fields[f.name].In[g.sub]; in != nil {
+			req = in.Requires
+		}
+		for _, b := range out {
+			if !requiresConflict(b.requires, req) {
+				b.fields = append(b.fields, f)
+				if len(req) > 0 {
+					b.requires = append(b.requires, req)
+				}
+				continue next
+			}
+		}
+		b := &batch{fields: []*cfield{f}}
+		if len(req) > 0 {
+			b.requires = append(b.requires, req)
+		}
+		out = append(out, b)
+	}
+	return out
+}
+
+// requiresConflict reports whether req asks for a field that have asks for with other
+// arguments.
+func requiresConflict(have []ast.SelectionSet, req ast.SelectionSet) bool {
+	for _, s := range req {
+		f, ok := s.(*ast.Field)
+		if !ok {
+			continue
+		}
+		for _, set := range have {
+			for _, o := range set {
+				if of, ok := o.(*ast.Field); ok && of.Name == f.Name && argsString(of.Arguments) != argsString(f.Arguments) {
+					return true
+				}
+			}
+		}
+	}
+	return false
 }
 
 // jump prepares an entity fetch into sub at path: st selects __typename and the key of typ
@@ -153,8 +203,14 @@ func (p *planner) jump(st *step, out *[]*sel, typ string, key *federation.Key, r
 		inputs = mergeInputFields(inputs, more)
 	}
 	deps := p.touched
-	// The fetch that needs these inputs cannot be one of the fetches producing them.
-	child := p.findChild(st, sub, path, deps)
+	// The fetch that needs these inputs cannot be one of the fetches producing them, nor one
+	// whose representations hold the same field read under another alias.
+	exclude := deps
+	child := p.findChild(st, sub, path, exclude)
+	for child != nil && child.inputsConflict(target, inputs) {
+		exclude = append(exclude[:len(exclude):len(exclude)], child)
+		child = p.findChild(st, sub, path, exclude)
+	}
 	if child == nil {
 		child = p.newStep(sub, true, path, st)
 	}
@@ -410,6 +466,24 @@ func inputShape(set ast.SelectionSet) []*InputField {
 		}
 	}
 	return out
+}
+
+// inputsConflict reports whether fields would put a field into s's representations of typ
+// that they already hold under another response key (other arguments).
+func (s *step) inputsConflict(typ string, fields []*InputField) bool {
+	for _, in := range s.inputs {
+		if in.TypeName != typ {
+			continue
+		}
+		for _, f := range fields {
+			for _, e := range in.Fields {
+				if e.Name == f.Name && e.Key != f.Key && e.TypeCond == f.TypeCond {
+					return true
+				}
+			}
+		}
+	}
+	return false
 }
 
 func (s *step) addInput(typ string, fields []*InputField) {
