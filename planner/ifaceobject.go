@@ -38,7 +38,7 @@ func (p *planner) planInterfaceObject(st *step, out *[]*sel, typ string, sets []
 		if err != nil {
 			return err
 		}
-		return p.planComposite(child, childOut, typ, fragmentsOnly(sets), path, nil)
+		return p.planComposite(child, childOut, typ, fragmentsOnly(sets), path, nil, nil)
 	}
 	return errorf("cannot plan the concrete type of %s: no subgraph resolves it as an entity interface", typ)
 }

@@ -362,13 +362,69 @@ func (p *planner) planLocal(st *step, out *[]*sel, fi *federation.Field, f *cfie
 		childType = strings.Trim(in.Type, "[]!")
 	}
 	p.frames = append(p.frames, frame{st: st, out: out, typ: fi.Parent.Name, field: f, path: path})
-	err := p.planComposite(st, &s.children, childType, f.sets, childPath, prov)
+	err := p.planComposite(st, &s.children, childType, f.sets, childPath, prov, p.sharedMembers(st, childType))
 	p.frames = p.frames[:len(p.frames)-1]
 	return err
 }
 
+// sharedMembers handles a union-returning field that other subgraphs could also have
+// answered at this place (a partial union): the subgraphs reachable here — from the root, or
+// through the key of the nearest entity on the way down — may each know other members, and
+// any of them could have been asked, so only the members they all know are planned; objects
+// of the others keep just their __typename. Nil means no limit.
+func (p *planner) sharedMembers(st *step, typ string) map[string]bool {
+	t := p.sg.Types[typ]
+	if t == nil || t.Kind != ast.Union {
+		return nil
+	}
+	var chain []frame
+	for i := len(p.frames) - 1; i >= 0 && p.frames[i].st == st; i-- {
+		chain = append([]frame{p.frames[i]}, chain...)
+	}
+	root := rootType(p.sg.Schema, p.op.Operation)
+	reachable := func(sub federation.SubgraphID) bool {
+		for k := len(chain) - 1; k >= 0; k-- {
+			ok := true
+			for _, fr := range chain[k:] {
+				if fi := p.sg.Field(fr.typ, fr.field.name); fi == nil || !fi.Resolvable(sub) {
+					ok = false
+					break
+				}
+			}
+			if !ok {
+				return false
+			}
+			at := p.sg.Types[chain[k].typ]
+			if chain[k].typ == root && !st.entity || at != nil && len(at.ResolvableKeys(sub)) > 0 {
+				return true
+			}
+		}
+		return false
+	}
+	var scope map[string]bool
+	subs := 0
+	for sub := range p.sg.Subgraphs {
+		if t.In[sub] == nil || sub != st.sub && !reachable(sub) {
+			continue
+		}
+		subs++
+		known := map[string]bool{}
+		for _, m := range t.In[sub].Members {
+			if scope == nil || scope[m] {
+				known[m] = true
+			}
+		}
+		scope = known
+	}
+	if subs < 2 {
+		return nil
+	}
+	return scope
+}
+
 // planComposite plans a selection set on a composite type (object, interface or union).
-func (p *planner) planComposite(st *step, out *[]*sel, typ string, sets []ast.SelectionSet, path []string, prov ast.SelectionSet) error {
+// scope, when not nil, limits the concrete types planned at an abstract position.
+func (p *planner) planComposite(st *step, out *[]*sel, typ string, sets []ast.SelectionSet, path []string, prov ast.SelectionSet, scope map[string]bool) error {
 	def := p.sg.Schema.Types[typ]
 	if def == nil {
 		return errorf("unknown type %s", typ)
@@ -396,7 +452,7 @@ func (p *planner) planComposite(st *step, out *[]*sel, typ string, sets []ast.Se
 		return p.planFields(st, out, typ, p.col.collect(typ, sets), path, prov, false)
 	}
 	for _, obj := range p.sg.PossibleTypes(typ) {
-		if !p.sg.HasMember(st.sub, typ, obj.Name) {
+		if !p.sg.HasMember(st.sub, typ, obj.Name) || scope != nil && !scope[obj.Name] {
 			continue
 		}
 		fields := p.col.collect(obj.Name, sets)
