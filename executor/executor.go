@@ -154,6 +154,7 @@ func (r *run) rootFetch(f *planner.Fetch) {
 	r.subgraphErrors(resp, nil, nil)
 	switch d := resp.Get("data"); {
 	case d != nil && d.Type() == fastjson.TypeObject:
+		r.rename(d, f.Renames)
 		merge(r.data, d, r.e.abstract)
 	case d != nil && d.Type() != fastjson.TypeNull, d == nil && len(resp.GetArray("errors")) == 0:
 		r.errors = append(r.errors, malformed())
@@ -196,6 +197,7 @@ func (r *run) entityFetch(path []string, f *planner.Fetch) {
 	for i, ent := range list {
 		switch ent.Type() {
 		case fastjson.TypeObject:
+			r.rename(ent, f.Renames)
 			for _, obj := range reps.byIndex[i] {
 				merge(obj, ent, r.e.abstract)
 			}
@@ -243,6 +245,22 @@ func (r *run) addError(e *gqlerror.Error) {
 	r.mu.Lock()
 	r.errors = append(r.errors, e)
 	r.mu.Unlock()
+}
+
+// rename undoes the plan's internal aliases in one answer (see planner.Rename).
+func (r *run) rename(v *fastjson.Value, renames []planner.Rename) {
+	for _, rn := range renames {
+		walk(v, rn.Path, func(obj *fastjson.Value) {
+			if rn.TypeCond != "" && !r.e.isA(string(obj.GetStringBytes("__typename")), rn.TypeCond) {
+				return
+			}
+			o := obj.GetObject()
+			if val := o.Get(rn.From); val != nil {
+				o.Del(rn.From)
+				o.Set(rn.To, val)
+			}
+		})
+	}
 }
 
 // walk calls fn for every object found at path ("@" = each list element) under v.

@@ -47,6 +47,18 @@ type Fetch struct {
 	// Requires selects, per entity type, the fields that make up a representation. Empty for
 	// root fetches.
 	Requires []*InputType
+	// Renames undo internal aliases in the answer (fields sharing a response key with
+	// different types in one operation), outermost first.
+	Renames []Rename
+}
+
+// Rename turns key From back into To in the objects of type TypeCond ("" = all) found at
+// Path (response keys, lists crossed transparently) in a fetch's answer (in each entity, for
+// entity fetches).
+type Rename struct {
+	Path     []string
+	TypeCond string
+	From, To string
 }
 
 // InputType is the part of a representation for one entity type: `... on T { __typename key }`.

@@ -117,6 +117,9 @@ type sel struct {
 	args        ast.ArgumentList
 	typeCond    string
 	children    []*sel
+	// typ is the field's type in the fetch's subgraph ("" when not needed), to find fields
+	// that share a response key with different types.
+	typ string
 }
 
 func (s *sel) key() string {
@@ -350,6 +353,10 @@ func (p *planner) planLocal(st *step, out *[]*sel, fi *federation.Field, f *cfie
 	s, ok := addField(out, f.key, f.name, f.field.Arguments)
 	if !ok {
 		return errorf("response key %q is used by two different fields", f.key)
+	}
+	s.typ = fi.Def.Type.String()
+	if in := fi.In[st.sub]; in != nil && in.Type != "" {
+		s.typ = in.Type
 	}
 	if len(f.sets) == 0 {
 		return nil

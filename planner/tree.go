@@ -19,6 +19,7 @@ func (p *planner) tree() (Node, int, error) {
 	}
 	fetches := make(map[*step]*Fetch, len(p.steps))
 	for _, st := range p.steps {
+		renames := st.aliasConflicts()
 		op, name, vars := p.printOperation(st)
 		kind := ast.Query
 		if p.op.Operation == ast.Mutation && !st.entity {
@@ -26,7 +27,7 @@ func (p *planner) tree() (Node, int, error) {
 		}
 		fetches[st] = &Fetch{
 			ID: st.id, Subgraph: st.sub, ServiceName: p.sg.Subgraphs[st.sub].Name, Kind: kind,
-			Operation: op, OperationName: name, Variables: vars, Requires: st.inputs,
+			Operation: op, OperationName: name, Variables: vars, Requires: st.inputs, Renames: renames,
 		}
 	}
 	nestedKids := map[*step][]*step{}
