@@ -18,6 +18,8 @@ type Request struct {
 	Variables []byte
 	// Header holds headers to forward to the backend (may be nil).
 	Header http.Header
+	// Mutation marks an operation with side effects: never shared or retried.
+	Mutation bool
 }
 
 // Connector runs subgraph operations against one backend.

@@ -219,7 +219,10 @@ func malformed() *gqlerror.Error {
 // returns nil.
 func (r *run) fetch(f *planner.Fetch, vars []byte) *fastjson.Value {
 	conn := r.e.connectors[f.Subgraph]
-	body, err := conn.Fetch(r.ctx, &connectors.Request{Query: f.Operation, OperationName: f.OperationName, Variables: vars, Header: r.header})
+	body, err := conn.Fetch(r.ctx, &connectors.Request{
+		Query: f.Operation, OperationName: f.OperationName, Variables: vars, Header: r.header,
+		Mutation: f.Kind == ast.Mutation,
+	})
 	if err != nil {
 		code := "SUBREQUEST_HTTP_ERROR"
 		if errors.Is(err, context.DeadlineExceeded) {

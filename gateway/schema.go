@@ -8,6 +8,9 @@ import (
 	"github.com/dgraph-io/ristretto/v2"
 	"github.com/vektah/gqlparser/v2/ast"
 	"github.com/vektah/gqlparser/v2/gqlerror"
+
+	"github.com/atrium-gateway/atrium/executor"
+	"github.com/atrium-gateway/atrium/planner"
 )
 
 // PlanHeader asks, in debug mode, for the query plan in the response extensions.
@@ -41,7 +44,7 @@ func (s *schema) Exec(ctx context.Context) graphql.ResponseHandler {
 			return nil
 		}
 		sent = true
-		res := s.snap.exec.Execute(ctx, plan, rc.Variables, nil)
+		res := s.snap.execute(ctx, rc, plan)
 		if s.snap.opts.Debug && rc.Headers.Get(PlanHeader) == "true" {
 			// gqlgen replaces Response.Extensions with the registered ones.
 			raw, _ := json.Marshal(plan)
@@ -49,6 +52,36 @@ func (s *schema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.RegisterExtension(ctx, "queryPlanText", plan.String())
 		}
 		return &graphql.Response{Data: json.RawMessage(res.Data), Errors: res.Errors}
+	}
+}
+
+// execute runs the plan, sharing the run with identical operations in flight when
+// Options.Dedup is on (queries only: a mutation always runs).
+func (s *Snapshot) execute(ctx context.Context, rc *graphql.OperationContext, plan *planner.Plan) *executor.Result {
+	if !s.opts.Dedup || plan.Kind != ast.Query {
+		return s.exec.Execute(ctx, plan, rc.Variables, nil)
+	}
+	vars, err := json.Marshal(rc.Variables)
+	if err != nil {
+		return s.exec.Execute(ctx, plan, rc.Variables, nil)
+	}
+	key := rc.OperationName + "\x00" + rc.RawQuery + "\x00" + string(vars)
+	shared := context.WithoutCancel(ctx)
+	ch := s.inflight.DoChan(key, func() (any, error) {
+		return s.exec.Execute(shared, plan, rc.Variables, nil), nil
+	})
+	select {
+	case res := <-ch:
+		// Each waiter gets its own errors: gqlgen appends to and presents them.
+		shared := res.Val.(*executor.Result)
+		own := &executor.Result{Data: shared.Data}
+		for _, e := range shared.Errors {
+			c := *e
+			own.Errors = append(own.Errors, &c)
+		}
+		return own
+	case <-ctx.Done():
+		return &executor.Result{Data: []byte("null"), Errors: gqlerror.List{{Message: "the request was cancelled"}}}
 	}
 }
 

@@ -44,6 +44,10 @@ type Options struct {
 	Connectors map[string]connectors.Connector
 	// HTTPClient is shared by the GraphQL connectors (default: a pooled client).
 	HTTPClient *http.Client
+	// Dedup shares work among identical requests in flight at the same time: identical
+	// client operations (same text, operation name and variables) get one execution, and
+	// identical subgraph queries one backend call. Mutations are never shared.
+	Dedup bool
 }
 
 // Snapshot serves one supergraph version. It is immutable once built.
@@ -53,6 +57,7 @@ type Snapshot struct {
 	exec       *executor.Executor
 	plans      *ristretto.Cache[string, *planner.Plan]
 	planning   singleflight.Group
+	inflight   singleflight.Group // identical operations in flight, with Options.Dedup
 	handler    *handler.Server
 }
 
@@ -75,6 +80,11 @@ func NewSnapshot(sg *federation.Supergraph, opts Options) (*Snapshot, error) {
 			return nil, fmt.Errorf("subgraph %q has no URL in the supergraph", s.Name)
 		}
 		conns[i] = gqlconn.New(s.Name, s.URL, client, opts.SubgraphTimeout)
+	}
+	if opts.Dedup {
+		for i, c := range conns {
+			conns[i] = &connectors.Deduplicated{Next: c}
+		}
 	}
 	plans, err := ristretto.NewCache(&ristretto.Config[string, *planner.Plan]{
 		NumCounters: opts.PlanCacheSize * 10,

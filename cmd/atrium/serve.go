@@ -74,6 +74,7 @@ and a health check at /health.`,
 	f.DurationVar(&opts.SubgraphTimeout, "subgraph-timeout", 30*time.Second, "time limit of each subgraph request")
 	f.IntVar(&opts.MaxDepth, "max-depth", 100, "refuse operations nested deeper than this (0: no limit)")
 	f.Int64Var(&opts.MaxBodyBytes, "max-body-bytes", 2<<20, "largest request body accepted")
+	f.BoolVar(&opts.Dedup, "dedup", false, "share one execution among identical operations in flight, and one call among identical subgraph queries")
 	f.BoolVar(&opts.Debug, "debug", false, "let clients ask for query plans with the Atrium-Query-Plan: true header")
 	f.BoolVar(&opts.DisableIntrospection, "no-introspection", false, "refuse introspection queries")
 	f.BoolVar(&noPlayground, "no-playground", false, "do not serve the GraphiQL playground to browsers")
