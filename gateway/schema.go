@@ -31,7 +31,7 @@ func (s *schema) Exec(ctx context.Context) graphql.ResponseHandler {
 	if rc.DisableIntrospection && usesIntrospection(rc.Operation) {
 		return graphql.OneShot(graphql.ErrorResponse(ctx, "introspection is disabled"))
 	}
-	plan, err := s.snap.Plan(rc.RawQuery, rc.Operation, rc.Variables)
+	plan, err := s.snap.Plan(rc.Operation, rc.Variables)
 	if err != nil {
 		return graphql.OneShot(&graphql.Response{
 			Data:   json.RawMessage("null"),

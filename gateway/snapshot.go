@@ -7,9 +7,10 @@ import (
 	"fmt"
 	"net/http"
 	"strconv"
-	"strings"
+	"sync"
 	"sync/atomic"
 	"time"
+	"unsafe"
 
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/99designs/gqlgen/graphql/handler"
@@ -55,7 +56,7 @@ type Snapshot struct {
 	Supergraph *federation.Supergraph
 	opts       Options
 	exec       *executor.Executor
-	plans      *ristretto.Cache[string, *planner.Plan]
+	plans      *ristretto.Cache[uint64, *opPlans]
 	planning   singleflight.Group
 	inflight   singleflight.Group // identical operations in flight, with Options.Dedup
 	handler    *handler.Server
@@ -86,7 +87,7 @@ func NewSnapshot(sg *federation.Supergraph, opts Options) (*Snapshot, error) {
 			conns[i] = &connectors.Deduplicated{Next: c}
 		}
 	}
-	plans, err := ristretto.NewCache(&ristretto.Config[string, *planner.Plan]{
+	plans, err := ristretto.NewCache(&ristretto.Config[uint64, *opPlans]{
 		NumCounters: opts.PlanCacheSize * 10,
 		MaxCost:     opts.PlanCacheSize,
 		BufferItems: 64,
@@ -118,33 +119,62 @@ func (s *Snapshot) Close() { s.plans.Close() }
 // ServeHTTP serves the GraphQL endpoint.
 func (s *Snapshot) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.handler.ServeHTTP(w, r) }
 
-// Plan returns the (cached) plan for an operation and its variables.
-func (s *Snapshot) Plan(rawQuery string, op *ast.OperationDefinition, vars map[string]any) (*planner.Plan, error) {
-	var key strings.Builder
-	key.WriteString(op.Name)
-	key.WriteByte(0)
-	for _, name := range planner.ConditionVariables(op) {
-		b, _ := vars[name].(bool)
-		key.WriteString(strconv.FormatBool(b))
+// Plan returns the (cached) plan for an operation and its variables. Plans are cached per
+// parsed operation (gqlgen's document cache hands out the same *ast.OperationDefinition for
+// the same query text) and per values of the variables that @skip/@include read. A hit
+// allocates nothing.
+func (s *Snapshot) Plan(op *ast.OperationDefinition, vars map[string]any) (*planner.Plan, error) {
+	key := uint64(uintptr(unsafe.Pointer(op)))
+	e, ok := s.plans.Get(key)
+	if !ok || e.op != op {
+		// The entry keeps op alive, so its address cannot be reused while it is cached.
+		e = &opPlans{op: op, condVars: planner.ConditionVariables(op), byBits: map[uint64]*planner.Plan{}}
+		s.plans.Set(key, e, 1)
 	}
-	key.WriteByte(0)
-	key.WriteString(rawQuery)
-	k := key.String()
-	if p, ok := s.plans.Get(k); ok {
-		return p, nil
-	}
-	v, err, _ := s.planning.Do(k, func() (any, error) {
-		p, err := planner.Build(s.Supergraph, op, vars)
-		if err != nil {
-			return nil, err
+	bits, cacheable := e.bits(vars)
+	if cacheable {
+		e.mu.Lock()
+		p := e.byBits[bits]
+		e.mu.Unlock()
+		if p != nil {
+			return p, nil
 		}
-		s.plans.Set(k, p, 1)
-		return p, nil
+	}
+	v, err, _ := s.planning.Do(strconv.FormatUint(key, 16)+"/"+strconv.FormatUint(bits, 16), func() (any, error) {
+		return planner.Build(s.Supergraph, op, vars)
 	})
 	if err != nil {
 		return nil, err
 	}
-	return v.(*planner.Plan), nil
+	p := v.(*planner.Plan)
+	if cacheable {
+		e.mu.Lock()
+		e.byBits[bits] = p
+		e.mu.Unlock()
+	}
+	return p, nil
+}
+
+// opPlans are the plans of one parsed operation, by @skip/@include variable values.
+type opPlans struct {
+	op       *ast.OperationDefinition
+	condVars []string
+	mu       sync.Mutex
+	byBits   map[uint64]*planner.Plan
+}
+
+// bits packs the values of the condition variables; more than 64 of them are not cached.
+func (e *opPlans) bits(vars map[string]any) (uint64, bool) {
+	if len(e.condVars) > 64 {
+		return 0, false
+	}
+	var bits uint64
+	for i, name := range e.condVars {
+		if b, _ := vars[name].(bool); b {
+			bits |= 1 << i
+		}
+	}
+	return bits, true
 }
 
 // Gateway serves the current snapshot and swaps in new ones without dropping requests.
