@@ -12,6 +12,8 @@ import (
 type Request struct {
 	// Query is the GraphQL operation text.
 	Query string
+	// QueryJSON is Query as a JSON string literal when the caller has it ready (optional).
+	QueryJSON []byte
 	// OperationName names the operation ("" when anonymous).
 	OperationName string
 	// Variables is a JSON object, or nil.

@@ -85,10 +85,11 @@ func (e *Executor) Execute(ctx context.Context, plan *planner.Plan, vars map[str
 		r.node(plan.Root)
 	}
 	w := writer{api: e.sg.API, supergraph: e.sg.Schema, vars: vars, errs: r.errors, quiet: len(r.errors) > 0}
-	w.buf = make([]byte, 0, 1024)
+	w.buf = make([]byte, 0, max(1024, plan.SizeHint()+plan.SizeHint()/8))
 	if !w.object(plan.Shape, r.data) {
 		w.buf = append(w.buf[:0], "null"...)
 	}
+	plan.SetSizeHint(len(w.buf))
 	for _, p := range r.parsers {
 		parserPool.Put(p)
 	}
@@ -220,7 +221,7 @@ func malformed() *gqlerror.Error {
 func (r *run) fetch(f *planner.Fetch, vars []byte) *fastjson.Value {
 	conn := r.e.connectors[f.Subgraph]
 	body, err := conn.Fetch(r.ctx, &connectors.Request{
-		Query: f.Operation, OperationName: f.OperationName, Variables: vars, Header: r.header,
+		Query: f.Operation, QueryJSON: f.OperationJSON, OperationName: f.OperationName, Variables: vars, Header: r.header,
 		Mutation: f.Kind == ast.Mutation,
 	})
 	if err != nil {

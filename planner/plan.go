@@ -3,6 +3,8 @@
 package planner
 
 import (
+	"sync/atomic"
+
 	"github.com/vektah/gqlparser/v2/ast"
 )
 
@@ -14,7 +16,16 @@ type Plan struct {
 	Shape *Shape
 	// Fetches counts the Fetch nodes of Root.
 	Fetches int
+	// sizeHint remembers the size of the last response, so the next one is written into a
+	// buffer of the right size at once.
+	sizeHint atomic.Int64
 }
+
+// SizeHint returns the size of the last response written for this plan (0 at first).
+func (p *Plan) SizeHint() int { return int(p.sizeHint.Load()) }
+
+// SetSizeHint records the size of a response written for this plan.
+func (p *Plan) SetSizeHint(n int) { p.sizeHint.Store(int64(n)) }
 
 // Node is a plan node: *Sequence, *Parallel, *Flatten or *Fetch.
 type Node interface{ isNode() }
@@ -40,6 +51,8 @@ type Fetch struct {
 	Kind        ast.Operation
 	// Operation is the printed subgraph operation, ready to send.
 	Operation string
+	// OperationJSON is Operation as a JSON string literal, quoted once at planning time.
+	OperationJSON []byte
 	// OperationName is the name given to the subgraph operation ("" when anonymous).
 	OperationName string
 	// Variables are the client variables the operation uses, in order.

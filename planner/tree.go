@@ -1,6 +1,7 @@
 package planner
 
 import (
+	"encoding/json"
 	"strings"
 
 	"github.com/vektah/gqlparser/v2/ast"
@@ -21,13 +22,14 @@ func (p *planner) tree() (Node, int, error) {
 	for _, st := range p.steps {
 		renames := st.aliasConflicts()
 		op, name, vars := p.printOperation(st)
+		quoted, _ := json.Marshal(op)
 		kind := ast.Query
 		if p.op.Operation == ast.Mutation && !st.entity {
 			kind = ast.Mutation
 		}
 		fetches[st] = &Fetch{
 			ID: st.id, Subgraph: st.sub, ServiceName: p.sg.Subgraphs[st.sub].Name, Kind: kind,
-			Operation: op, OperationName: name, Variables: vars, Requires: st.inputs, Renames: renames,
+			Operation: op, OperationJSON: quoted, OperationName: name, Variables: vars, Requires: st.inputs, Renames: renames,
 		}
 	}
 	nestedKids := map[*step][]*step{}

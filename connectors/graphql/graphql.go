@@ -57,7 +57,10 @@ func (s *Subgraph) Fetch(ctx context.Context, req *connectors.Request) ([]byte, 
 	body := bufPool.Get().(*bytes.Buffer)
 	body.Reset()
 	defer bufPool.Put(body)
-	q, _ := json.Marshal(req.Query)
+	q := req.QueryJSON
+	if q == nil {
+		q, _ = json.Marshal(req.Query)
+	}
 	body.WriteString(`{"query":`)
 	body.Write(q)
 	if req.OperationName != "" {
