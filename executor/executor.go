@@ -114,7 +114,11 @@ func (r *run) node(n planner.Node) {
 		r.node(n.Nodes[0])
 		wg.Wait()
 	case *planner.Flatten:
-		r.entityFetch(n.Path, n.Node.(*planner.Fetch))
+		paths := [][]string{n.Path}
+		if len(n.More) > 0 {
+			paths = n.Paths()
+		}
+		r.entityFetch(paths, n.Node.(*planner.Fetch))
 	case *planner.Fetch:
 		r.rootFetch(n)
 	}
@@ -162,13 +166,15 @@ func (r *run) rootFetch(f *planner.Fetch) {
 	}
 }
 
-func (r *run) entityFetch(path []string, f *planner.Fetch) {
+func (r *run) entityFetch(paths [][]string, f *planner.Fetch) {
 	r.mu.Lock()
 	reps := representations{}
 	buf := append(make([]byte, 0, 256), `{"representations":[`...)
-	walk(r.data, path, func(obj *fastjson.Value) {
-		buf = reps.add(buf, obj, f.Requires, r.e.isA)
-	})
+	for _, path := range paths {
+		walk(r.data, path, func(obj *fastjson.Value) {
+			buf = reps.add(buf, obj, f.Requires, r.e.isA)
+		})
+	}
 	r.mu.Unlock()
 	if len(reps.byIndex) == 0 {
 		return // nothing to resolve: no call, no error
@@ -181,7 +187,7 @@ func (r *run) entityFetch(path []string, f *planner.Fetch) {
 	}
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	r.subgraphErrors(resp, path, &reps)
+	r.subgraphErrors(resp, paths, &reps)
 	ents := resp.Get("data", "_entities")
 	if ents == nil || ents.Type() != fastjson.TypeArray {
 		if ents != nil || len(resp.GetArray("errors")) == 0 {
@@ -338,7 +344,7 @@ func merge(dst, src *fastjson.Value, abstract map[string]bool) {
 
 // subgraphErrors copies a subgraph's errors into the response, re-pathed: errors under
 // _entities/i go to every client path that used representation i.
-func (r *run) subgraphErrors(resp *fastjson.Value, path []string, reps *representations) {
+func (r *run) subgraphErrors(resp *fastjson.Value, paths [][]string, reps *representations) {
 	errs := resp.GetArray("errors")
 	for _, ev := range errs {
 		msg := string(ev.GetStringBytes("message"))
@@ -360,7 +366,7 @@ func (r *run) subgraphErrors(resp *fastjson.Value, path []string, reps *represen
 		}
 		idx := p[1].GetInt()
 		rest := toPath(p[2:])
-		for _, at := range reps.paths(r.data, path, idx) {
+		for _, at := range reps.paths(r.data, paths, idx) {
 			r.errors = append(r.errors, &gqlerror.Error{Message: msg, Path: append(at, rest...), Extensions: ext})
 		}
 	}

@@ -126,14 +126,17 @@ func projectValue(buf []byte, v *fastjson.Value, f *planner.InputField, isA func
 
 // paths finds the client paths of the objects that used representation idx, by walking the
 // fetch's path again (done only when a subgraph reports errors).
-func (r *representations) paths(root *fastjson.Value, path []string, idx int) []ast.Path {
+func (r *representations) paths(root *fastjson.Value, paths [][]string, idx int) []ast.Path {
 	if idx < 0 || idx >= len(r.byIndex) {
 		return nil
 	}
 	var out []ast.Path
 	for _, want := range r.byIndex[idx] {
-		if p := findPath(root, path, want, nil); p != nil {
-			out = append(out, p)
+		for _, path := range paths {
+			if p := findPath(root, path, want, nil); p != nil {
+				out = append(out, p)
+				break
+			}
 		}
 	}
 	return out

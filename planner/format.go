@@ -45,6 +45,10 @@ func writeNode(b *strings.Builder, n Node, depth int) {
 	case *Flatten:
 		b.WriteString("Flatten(path: \"")
 		b.WriteString(strings.Join(n.Path, "."))
+		for _, more := range n.More {
+			b.WriteString("\", \"")
+			b.WriteString(strings.Join(more, "."))
+		}
 		b.WriteString("\") {\n")
 		writeNode(b, n.Node, depth+1)
 		indent(b, depth)
@@ -178,13 +182,15 @@ func (n *Parallel) MarshalJSON() ([]byte, error) {
 	}{"Parallel", n.Nodes})
 }
 
-// MarshalJSON writes {"kind":"Flatten","path":[...],"node":{...}}.
+// MarshalJSON writes {"kind":"Flatten","path":[...],"node":{...}}, with "morePaths" for a
+// fetch merged from several places.
 func (n *Flatten) MarshalJSON() ([]byte, error) {
 	return json.Marshal(struct {
-		Kind string   `json:"kind"`
-		Path []string `json:"path"`
-		Node Node     `json:"node"`
-	}{"Flatten", n.Path, n.Node})
+		Kind string     `json:"kind"`
+		Path []string   `json:"path"`
+		More [][]string `json:"morePaths,omitempty"`
+		Node Node       `json:"node"`
+	}{"Flatten", n.Path, n.More, n.Node})
 }
 
 // MarshalJSON writes a Fetch node as Apollo does: serviceName, variableUsages, operation,

@@ -37,11 +37,16 @@ type Sequence struct{ Nodes []Node }
 type Parallel struct{ Nodes []Node }
 
 // Flatten runs its node against every object found at Path in the response so far; "@"
-// stands for every element of a list.
+// stands for every element of a list. A fetch merged from identical fetches at several places
+// also reads the objects at More (one request for all of them).
 type Flatten struct {
 	Path []string
+	More [][]string
 	Node Node
 }
+
+// Paths returns Path and More.
+func (f *Flatten) Paths() [][]string { return append([][]string{f.Path}, f.More...) }
 
 // Fetch is one subgraph operation.
 type Fetch struct {

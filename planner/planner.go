@@ -89,6 +89,8 @@ type step struct {
 	entity  bool
 	path    []string
 	pathKey string
+	// more are further paths of a fetch merged from identical ones (see mergeSteps).
+	more [][]string
 	parent  *step
 	deps    []*step
 	// out is the selection of a root operation, or the `... on T` fragments under _entities.

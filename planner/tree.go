@@ -18,6 +18,7 @@ func (p *planner) tree() (Node, int, error) {
 	if len(p.steps) == 0 {
 		return nil, 0, nil
 	}
+	p.mergeSteps()
 	fetches := make(map[*step]*Fetch, len(p.steps))
 	for _, st := range p.steps {
 		renames := st.aliasConflicts()
@@ -48,7 +49,7 @@ func (p *planner) tree() (Node, int, error) {
 	subtree = func(st *step) Node {
 		var n Node = fetches[st]
 		if st.entity {
-			n = &Flatten{Path: st.path, Node: n}
+			n = &Flatten{Path: st.path, More: st.more, Node: n}
 		}
 		kids := nestedKids[st]
 		if len(kids) == 0 {
