@@ -90,9 +90,9 @@ type step struct {
 	path    []string
 	pathKey string
 	// more are further paths of a fetch merged from identical ones (see mergeSteps).
-	more [][]string
-	parent  *step
-	deps    []*step
+	more   [][]string
+	parent *step
+	deps   []*step
 	// out is the selection of a root operation, or the `... on T` fragments under _entities.
 	out []*sel
 	// inputs holds per entity type the fields of a representation.
