@@ -26,9 +26,10 @@ type Request struct {
 
 // Connector runs subgraph operations against one backend.
 type Connector interface {
-	// Fetch runs req and returns the GraphQL response body ({"data":…,"errors":…}). An error
-	// means no usable response was received (unreachable, timeout, bad status, not JSON).
-	Fetch(ctx context.Context, req *Request) ([]byte, error)
+	// Fetch runs req and appends the GraphQL response body ({"data":…,"errors":…}) to dst,
+	// returning the extended slice (the caller owns it and may reuse it). An error means no
+	// usable response was received (unreachable, timeout, bad status, not JSON).
+	Fetch(ctx context.Context, req *Request, dst []byte) ([]byte, error)
 }
 
 // ErrUnavailable wraps failures to reach a backend. Its text is safe to show to clients: it

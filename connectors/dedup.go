@@ -18,9 +18,9 @@ type Deduplicated struct {
 var _ Connector = (*Deduplicated)(nil)
 
 // Fetch sends req, or joins an identical request already in flight.
-func (d *Deduplicated) Fetch(ctx context.Context, req *Request) ([]byte, error) {
+func (d *Deduplicated) Fetch(ctx context.Context, req *Request, dst []byte) ([]byte, error) {
 	if req.Mutation {
-		return d.Next.Fetch(ctx, req)
+		return d.Next.Fetch(ctx, req, dst)
 	}
 	var key strings.Builder
 	key.Grow(len(req.Query) + len(req.OperationName) + len(req.Variables) + 2)
@@ -33,14 +33,15 @@ func (d *Deduplicated) Fetch(ctx context.Context, req *Request) ([]byte, error) 
 	// connector's own timeout still bounds it.
 	shared := context.WithoutCancel(ctx)
 	ch := d.group.DoChan(key.String(), func() (any, error) {
-		return d.Next.Fetch(shared, req)
+		// The answer is shared by every waiter: it gets a buffer of its own.
+		return d.Next.Fetch(shared, req, nil)
 	})
 	select {
 	case res := <-ch:
 		if res.Err != nil {
 			return nil, res.Err
 		}
-		return res.Val.([]byte), nil
+		return append(dst, res.Val.([]byte)...), nil
 	case <-ctx.Done():
 		return nil, ctx.Err()
 	}

@@ -76,6 +76,12 @@ type run struct {
 
 var parserPool fastjson.ParserPool
 
+// bodyPool recycles subgraph response buffers: the parser copies the body, so a buffer is
+// free again as soon as it is parsed.
+var bodyPool = sync.Pool{New: func() any { b := make([]byte, 0, 4096); return &b }}
+
+const maxPooledBody = 1 << 20
+
 // Execute runs plan with the request's coerced variables. header is forwarded to subgraphs
 // (nil forwards nothing). It never panics on bad backend answers: they become errors.
 func (e *Executor) Execute(ctx context.Context, plan *planner.Plan, vars map[string]any, header http.Header) *Result {
@@ -226,10 +232,15 @@ func malformed() *gqlerror.Error {
 // returns nil.
 func (r *run) fetch(f *planner.Fetch, vars []byte) *fastjson.Value {
 	conn := r.e.connectors[f.Subgraph]
+	buf := bodyPool.Get().(*[]byte)
+	defer bodyPool.Put(buf)
 	body, err := conn.Fetch(r.ctx, &connectors.Request{
 		Query: f.Operation, QueryJSON: f.OperationJSON, OperationName: f.OperationName, Variables: vars, Header: r.header,
 		Mutation: f.Kind == ast.Mutation,
-	})
+	}, (*buf)[:0])
+	if cap(body) <= maxPooledBody {
+		*buf = body // keep the grown buffer for the next fetch; fastjson copies what it parses
+	}
 	if err != nil {
 		code := "SUBREQUEST_HTTP_ERROR"
 		if errors.Is(err, context.DeadlineExceeded) {

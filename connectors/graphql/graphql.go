@@ -48,7 +48,7 @@ func New(name, url string, client *http.Client, timeout time.Duration) *Subgraph
 var bufPool = sync.Pool{New: func() any { return new(bytes.Buffer) }}
 
 // Fetch posts req as a GraphQL-over-HTTP request.
-func (s *Subgraph) Fetch(ctx context.Context, req *connectors.Request) ([]byte, error) {
+func (s *Subgraph) Fetch(ctx context.Context, req *connectors.Request, dst []byte) ([]byte, error) {
 	if s.Timeout > 0 {
 		var cancel context.CancelFunc
 		ctx, cancel = context.WithTimeout(ctx, s.Timeout)
@@ -86,15 +86,16 @@ func (s *Subgraph) Fetch(ctx context.Context, req *connectors.Request) ([]byte, 
 		return nil, fmt.Errorf("%w: %w", connectors.ErrUnavailable, err)
 	}
 	defer resp.Body.Close()
-	out, err := io.ReadAll(io.LimitReader(resp.Body, s.MaxResponseBytes+1))
-	if err != nil {
+	read := bytes.NewBuffer(dst)
+	if _, err := read.ReadFrom(io.LimitReader(resp.Body, s.MaxResponseBytes+1)); err != nil {
 		return nil, fmt.Errorf("%w: reading response: %v", connectors.ErrUnavailable, err)
 	}
+	out := read.Bytes()[len(dst):]
 	if int64(len(out)) > s.MaxResponseBytes {
 		return nil, fmt.Errorf("%w: response larger than %d bytes", connectors.ErrUnavailable, s.MaxResponseBytes)
 	}
 	if resp.StatusCode/100 != 2 && !json.Valid(out) {
 		return nil, fmt.Errorf("%w: status %d", connectors.ErrUnavailable, resp.StatusCode)
 	}
-	return out, nil
+	return read.Bytes(), nil
 }

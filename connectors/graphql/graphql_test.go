@@ -31,9 +31,9 @@ func TestFetchSendsAGraphQLRequest(t *testing.T) {
 	body, err := c.Fetch(context.Background(), &connectors.Request{
 		Query: "query Q($x:Int){a(x:$x)}", OperationName: "Q", Variables: []byte(`{"x":"\"quoted\""}`),
 		Header: http.Header{"Authorization": {"Bearer t"}},
-	})
+	}, []byte("prefix:"))
 	require.NoError(t, err)
-	assert.JSONEq(t, `{"data":{"a":1}}`, string(body))
+	assert.Equal(t, `prefix:{"data":{"a":1}}`, string(body), "the body is appended to dst")
 	assert.Equal(t, map[string]any{"query": "query Q($x:Int){a(x:$x)}", "operationName": "Q", "variables": map[string]any{"x": `"quoted"`}}, got)
 	assert.Equal(t, "application/json", header.Get("Content-Type"))
 	assert.Contains(t, header.Get("Accept"), "application/graphql-response+json")
@@ -61,13 +61,13 @@ func TestFetchFailures(t *testing.T) {
 			defer srv.Close()
 			c := New("s", srv.URL, nil, 100*time.Millisecond)
 			c.MaxResponseBytes = 1024
-			_, err := c.Fetch(context.Background(), &connectors.Request{Query: "{a}"})
+			_, err := c.Fetch(context.Background(), &connectors.Request{Query: "{a}"}, nil)
 			require.Error(t, err)
 			assert.True(t, errors.Is(err, connectors.ErrUnavailable))
 		})
 	}
 	c := New("s", "http://127.0.0.1:1/graphql", nil, time.Second)
-	_, err := c.Fetch(context.Background(), &connectors.Request{Query: "{a}"})
+	_, err := c.Fetch(context.Background(), &connectors.Request{Query: "{a}"}, nil)
 	assert.ErrorIs(t, err, connectors.ErrUnavailable)
 }
 
@@ -78,7 +78,7 @@ func TestGraphQLErrorsWithA4xxStatusAreAnswers(t *testing.T) {
 		_, _ = w.Write([]byte(`{"errors":[{"message":"bad"}]}`))
 	}))
 	defer srv.Close()
-	body, err := New("s", srv.URL, nil, time.Second).Fetch(context.Background(), &connectors.Request{Query: "{a}"})
+	body, err := New("s", srv.URL, nil, time.Second).Fetch(context.Background(), &connectors.Request{Query: "{a}"}, nil)
 	require.NoError(t, err)
 	assert.Contains(t, string(body), `"bad"`)
 }
