@@ -272,7 +272,7 @@ func (r *run) addError(e *gqlerror.Error) {
 func (r *run) rename(v *fastjson.Value, renames []planner.Rename) {
 	for _, rn := range renames {
 		walk(v, rn.Path, func(obj *fastjson.Value) {
-			if rn.TypeCond != "" && !r.e.isA(string(obj.GetStringBytes("__typename")), rn.TypeCond) {
+			if rn.TypeCond != "" && !r.e.isA(typenameOf(obj), rn.TypeCond) {
 				return
 			}
 			o := obj.GetObject()

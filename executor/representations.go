@@ -1,6 +1,8 @@
 package executor
 
 import (
+	"unsafe"
+
 	"github.com/valyala/fastjson"
 	"github.com/vektah/gqlparser/v2/ast"
 
@@ -19,7 +21,7 @@ type representations struct {
 // was already sent, and remembers obj as a position of it. Objects whose type the fetch does
 // not take, or whose key is null or missing, are skipped.
 func (r *representations) add(buf []byte, obj *fastjson.Value, types []*planner.InputType, isA func(typename, typ string) bool) []byte {
-	typename := string(obj.GetStringBytes("__typename"))
+	typename := typenameOf(obj)
 	var in *planner.InputType
 	for _, t := range types {
 		if isA(typename, t.TypeName) || typename == "" && len(types) == 1 {
@@ -59,7 +61,7 @@ func project(buf []byte, obj *fastjson.Value, fields []*planner.InputField, type
 }
 
 func projectFields(buf []byte, obj *fastjson.Value, fields []*planner.InputField, typename string, first bool, isA func(string, string) bool) ([]byte, bool) {
-	actual := string(obj.GetStringBytes("__typename"))
+	actual := typenameOf(obj)
 	for _, f := range fields {
 		if f.TypeCond != "" {
 			if !isA(actual, f.TypeCond) {
@@ -117,7 +119,7 @@ func projectValue(buf []byte, v *fastjson.Value, f *planner.InputField, isA func
 		return append(buf, ']'), true
 	case fastjson.TypeObject:
 		buf = append(buf, '{')
-		buf, ok := projectFields(buf, v, f.Fields, string(v.GetStringBytes("__typename")), true, isA)
+		buf, ok := projectFields(buf, v, f.Fields, typenameOf(v), true, isA)
 		return append(buf, '}'), ok
 	default:
 		return append(buf, "null"...), !f.KeyField
@@ -169,4 +171,11 @@ func findPath(v *fastjson.Value, path []string, want *fastjson.Value, at ast.Pat
 		return findPath(v.Get(path[0]), path[1:], want, append(at[:len(at):len(at)], ast.PathName(path[0])))
 	}
 	return nil
+}
+
+// typenameOf returns the object's __typename without copying it: the string points into
+// the parsed response, which lives as long as the request.
+func typenameOf(obj *fastjson.Value) string {
+	b := obj.GetStringBytes("__typename")
+	return unsafe.String(unsafe.SliceData(b), len(b))
 }

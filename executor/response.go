@@ -22,7 +22,9 @@ type writer struct {
 	// quiet suppresses "cannot return null" errors when backends already reported errors
 	// that explain the nulls.
 	quiet bool
-	path  ast.Path
+	// path is where the writer is, for error paths; plain values, so that it costs no
+	// allocation per field (an ast.PathElement is an interface).
+	path []pathStep
 	// supergraph is the whole schema, to tell @inaccessible enum values from unknown ones.
 	supergraph *ast.Schema
 }
@@ -36,7 +38,7 @@ func (w *writer) hidden(enum, value string) bool {
 func (w *writer) object(sh *planner.Shape, obj *fastjson.Value) bool {
 	typename := sh.TypeName
 	if sh.Abstract {
-		typename = string(obj.GetStringBytes("__typename"))
+		typename = typenameOf(obj)
 	}
 	fields := sh.FieldsFor(typename)
 	w.buf = append(w.buf, '{')
@@ -57,7 +59,7 @@ func (w *writer) object(sh *planner.Shape, obj *fastjson.Value) bool {
 				w.errs = append(w.errs, &gqlerror.Error{Message: err.Error(), Path: append(ast.Path{}, ast.PathName(f.Key))})
 			}
 		default:
-			w.path = append(w.path, ast.PathName(f.Key))
+			w.path = append(w.path, pathStep{key: f.Key})
 			ok := w.value(f, f.Type, obj.Get(f.Key))
 			w.path = w.path[:len(w.path)-1]
 			if !ok {
@@ -69,13 +71,32 @@ func (w *writer) object(sh *planner.Shape, obj *fastjson.Value) bool {
 	return true
 }
 
+// pathStep is one step of a response path: a key or a list index.
+type pathStep struct {
+	key     string
+	index   int
+	isIndex bool
+}
+
+func (w *writer) errorPath() ast.Path {
+	out := make(ast.Path, 0, len(w.path))
+	for _, s := range w.path {
+		if s.isIndex {
+			out = append(out, ast.PathIndex(s.index))
+		} else {
+			out = append(out, ast.PathName(s.key))
+		}
+	}
+	return out
+}
+
 // value writes v as type t. It returns false when v is null (or invalid) and t is non-null.
 func (w *writer) value(f *planner.ShapeField, t *ast.Type, v *fastjson.Value) bool {
 	start := len(w.buf)
 	fail := func(msg string) bool {
 		w.buf = w.buf[:start]
 		if msg != "" {
-			w.errs = append(w.errs, &gqlerror.Error{Message: msg, Path: append(ast.Path{}, w.path...)})
+			w.errs = append(w.errs, &gqlerror.Error{Message: msg, Path: w.errorPath()})
 		}
 		if t.NonNull {
 			return false
@@ -98,7 +119,7 @@ func (w *writer) value(f *planner.ShapeField, t *ast.Type, v *fastjson.Value) bo
 			if i > 0 {
 				w.buf = append(w.buf, ',')
 			}
-			w.path = append(w.path, ast.PathIndex(i))
+			w.path = append(w.path, pathStep{index: i, isIndex: true})
 			ok := w.value(f, t.Elem, e)
 			w.path = w.path[:len(w.path)-1]
 			if !ok {
@@ -113,7 +134,7 @@ func (w *writer) value(f *planner.ShapeField, t *ast.Type, v *fastjson.Value) bo
 			return fail("Expected an object for field " + f.Parent + "." + f.Name + ".")
 		}
 		if f.Sub.Abstract {
-			if _, known := f.Sub.ByType[string(v.GetStringBytes("__typename"))]; !known {
+			if _, known := f.Sub.ByType[typenameOf(v)]; !known {
 				// A runtime type clients cannot see (@inaccessible) is null to them.
 				return fail("")
 			}
