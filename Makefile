@@ -33,8 +33,27 @@ test: deps
 	$(GO) vet ./...
 	$(GO) test -race -count=1 -p 2 ./...
 
-bench:
-	$(GO) test -run '^$$' -bench . -benchmem ./...
+# The federated benchmark (bench/README.md): the floor, Atrium with deduplication off and
+# on, and GATEWAY='cmd' if given (it gets SUPERGRAPH and PORT), each under wrk at 50
+# connections on 127.0.0.1; prints one table and appends it to bench/RESULTS.md.
+# GATEWAY_NAME names GATEWAY's row; BENCH_FLAGS passes runner flags, e.g.
+# BENCH_FLAGS='-duration 5s -warmup 2s'.
+bench: bench-micro
+	@command -v wrk >/dev/null || { echo "installing wrk"; \
+		if [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq wrk; \
+		else sudo apt-get update -qq && sudo apt-get install -y -qq wrk; fi; }
+	$(GO) build -o $(BIN)/atrium ./cmd/atrium
+	$(GO) build -o $(BIN)/bench-subgraphs ./bench/cmd/bench-subgraphs
+	$(GO) build -o $(BIN)/bench-floor ./bench/cmd/bench-floor
+	$(GO) build -o $(BIN)/bench-runner ./bench/cmd/runner
+	$(BIN)/bench-runner -bin $(BIN) $(BENCH_FLAGS) \
+		$(if $(GATEWAY),-gateway '$(subst ','"'"',$(value GATEWAY))' -gateway-name '$(or $(GATEWAY_NAME),gateway)')
+
+# The request path's Go micro-benchmarks, briefly.
+.PHONY: bench-micro
+bench-micro:
+	$(GO) test -run '^$$' -bench . -benchmem -benchtime 200ms \
+		./planner ./gateway ./bench ./executor/...
 
 lint:
 	@test -z "$$(gofmt -l $$(git ls-files '*.go'))" || (gofmt -l $$(git ls-files '*.go'); exit 1)
