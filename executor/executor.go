@@ -84,14 +84,20 @@ const maxPooledBody = 1 << 20
 
 // Execute runs plan with the request's coerced variables. header is forwarded to subgraphs
 // (nil forwards nothing). It never panics on bad backend answers: they become errors.
-func (e *Executor) Execute(ctx context.Context, plan *planner.Plan, vars map[string]any, header http.Header) *Result {
+//
+// The response is appended to dst (which may be nil); Result.Data is the extended slice, so a
+// caller that pools response buffers passes one in and takes it back from Result.Data.
+func (e *Executor) Execute(ctx context.Context, plan *planner.Plan, vars map[string]any, header http.Header, dst []byte) *Result {
 	r := &run{e: e, ctx: ctx, vars: vars, header: header}
 	r.data = r.arena.NewObject()
 	if plan.Root != nil {
 		r.node(plan.Root)
 	}
 	w := writer{api: e.sg.API, supergraph: e.sg.Schema, vars: vars, errs: r.errors, quiet: len(r.errors) > 0}
-	w.buf = make([]byte, 0, max(1024, plan.SizeHint()+plan.SizeHint()/8))
+	if need := max(1024, plan.SizeHint()+plan.SizeHint()/8); cap(dst) < need {
+		dst = make([]byte, 0, need)
+	}
+	w.buf = dst[:0]
 	if !w.object(plan.Shape, r.data) {
 		w.buf = append(w.buf[:0], "null"...)
 	}

@@ -2,6 +2,7 @@ package gateway
 
 import (
 	"context"
+	"errors"
 	"encoding/json"
 
 	"github.com/99designs/gqlgen/graphql"
@@ -55,20 +56,26 @@ func (s *schema) Exec(ctx context.Context) graphql.ResponseHandler {
 	}
 }
 
+var errNoDedup = errors.New("not shared")
+
 // execute runs the plan, sharing the run with identical operations in flight when
 // Options.Dedup is on (queries only: a mutation always runs).
 func (s *Snapshot) execute(ctx context.Context, rc *graphql.OperationContext, plan *planner.Plan) *executor.Result {
-	if !s.opts.Dedup || plan.Kind != ast.Query {
-		return s.exec.Execute(ctx, plan, rc.Variables, nil)
+	var vars []byte
+	err := errNoDedup
+	if s.opts.Dedup && plan.Kind == ast.Query {
+		vars, err = json.Marshal(rc.Variables)
 	}
-	vars, err := json.Marshal(rc.Variables)
 	if err != nil {
-		return s.exec.Execute(ctx, plan, rc.Variables, nil)
+		res := s.exec.Execute(ctx, plan, rc.Variables, nil, responseBuffer(ctx))
+		keepResponseBuffer(ctx, res.Data)
+		return res
 	}
 	key := rc.OperationName + "\x00" + rc.RawQuery + "\x00" + string(vars)
 	shared := context.WithoutCancel(ctx)
 	ch := s.inflight.DoChan(key, func() (any, error) {
-		return s.exec.Execute(shared, plan, rc.Variables, nil), nil
+		// Waiters share the answer: it is not written into a recycled buffer.
+		return s.exec.Execute(shared, plan, rc.Variables, nil, nil), nil
 	})
 	select {
 	case res := <-ch:

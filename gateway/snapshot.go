@@ -117,7 +117,9 @@ func NewSnapshot(sg *federation.Supergraph, opts Options) (*Snapshot, error) {
 func (s *Snapshot) Close() { s.plans.Close() }
 
 // ServeHTTP serves the GraphQL endpoint.
-func (s *Snapshot) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.handler.ServeHTTP(w, r) }
+func (s *Snapshot) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	withResponseBuffer(s.handler, w, r)
+}
 
 // Plan returns the (cached) plan for an operation and its variables. Plans are cached per
 // parsed operation (gqlgen's document cache hands out the same *ast.OperationDefinition for
