@@ -2,8 +2,8 @@ package gateway
 
 import (
 	"context"
-	"errors"
 	"encoding/json"
+	"errors"
 
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/dgraph-io/ristretto/v2"
