@@ -1,7 +1,9 @@
 package executor
 
 import (
+	"encoding/binary"
 	"unicode/utf8"
+	"unsafe"
 
 	"github.com/valyala/fastjson"
 	"github.com/vektah/gqlparser/v2/ast"
@@ -153,20 +155,38 @@ func (w *writer) value(f *planner.ShapeField, t *ast.Type, v *fastjson.Value) bo
 			return fail("Enum \"" + f.Enum.Name + "\" cannot represent value: " + string(v.MarshalTo(nil)))
 		}
 	}
-	if v.Type() == fastjson.TypeObject || v.Type() == fastjson.TypeArray {
-		// A custom scalar may be any JSON value.
-		w.buf = v.MarshalTo(w.buf)
+	if v.Type() == fastjson.TypeString {
+		b := v.GetStringBytes()
+		w.buf = appendString(w.buf, unsafe.String(unsafe.SliceData(b), len(b)))
 		return true
 	}
+	// Numbers, booleans, and custom scalars, which may be any JSON value.
 	w.buf = v.MarshalTo(w.buf)
 	return true
+}
+
+const (
+	lsb = 0x0101010101010101
+	msb = 0x8080808080808080
+)
+
+// plain8 reports whether none of the eight bytes in x needs escaping or is non-ASCII.
+func plain8(x uint64) bool {
+	hasZero := func(v uint64) uint64 { return (v - lsb) & ^v & msb }
+	control := (x - 0x20*lsb) & ^x & msb // a byte below 0x20
+	return (control|hasZero(x^('"'*lsb))|hasZero(x^('\\'*lsb))|x&msb) == 0
 }
 
 // appendString appends s as a JSON string.
 func appendString(buf []byte, s string) []byte {
 	buf = append(buf, '"')
 	start := 0
-	for i := 0; i < len(s); {
+	i := 0
+	// Plain ASCII runs, eight bytes at a time: most answers are long plain text.
+	for i+8 <= len(s) && plain8(binary.LittleEndian.Uint64(unsafe.Slice(unsafe.StringData(s[i:]), 8))) {
+		i += 8
+	}
+	for i < len(s) {
 		c := s[i]
 		if c >= 0x20 && c != '"' && c != '\\' && c < utf8.RuneSelf {
 			i++
