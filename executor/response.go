@@ -174,7 +174,7 @@ const (
 func plain8(x uint64) bool {
 	hasZero := func(v uint64) uint64 { return (v - lsb) & ^v & msb }
 	control := (x - 0x20*lsb) & ^x & msb // a byte below 0x20
-	return (control|hasZero(x^('"'*lsb))|hasZero(x^('\\'*lsb))|x&msb) == 0
+	return (control | hasZero(x^('"'*lsb)) | hasZero(x^('\\'*lsb)) | x&msb) == 0
 }
 
 // appendString appends s as a JSON string.
