@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/http/pprof"
 	"os"
 	"os/signal"
 	"syscall"
@@ -25,6 +26,7 @@ func serveCommand() *cobra.Command {
 		listen         string
 		opts           gateway.Options
 		noPlayground   bool
+		pprofAddr      string
 	)
 	cmd := &cobra.Command{
 		Use:   "serve",
@@ -42,6 +44,11 @@ and a health check at /health.`,
 			snap, err := gateway.NewSnapshot(sg, opts)
 			if err != nil {
 				return err
+			}
+			if pprofAddr != "" {
+				if err := servePprof(pprofAddr); err != nil {
+					return err
+				}
 			}
 			gw := gateway.New(snap)
 			handler := server.New(gw, server.Options{Playground: !noPlayground})
@@ -78,6 +85,7 @@ and a health check at /health.`,
 	f.BoolVar(&opts.Debug, "debug", false, "let clients ask for query plans with the Atrium-Query-Plan: true header")
 	f.BoolVar(&opts.DisableIntrospection, "no-introspection", false, "refuse introspection queries")
 	f.BoolVar(&noPlayground, "no-playground", false, "do not serve the GraphiQL playground to browsers")
+	f.StringVar(&pprofAddr, "pprof", "", "serve Go's profiler (/debug/pprof/) on this separate address, e.g. 127.0.0.1:6060")
 	return cmd
 }
 
@@ -87,4 +95,20 @@ func loadSupergraph(path string) (*federation.Supergraph, error) {
 		return nil, fmt.Errorf("reading the supergraph: %w", err)
 	}
 	return federation.Parse(path, string(b))
+}
+
+// servePprof serves net/http/pprof on its own listener, never on the API's.
+func servePprof(addr string) error {
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		return fmt.Errorf("--pprof: %w", err)
+	}
+	mux := http.NewServeMux()
+	mux.HandleFunc("/debug/pprof/", pprof.Index)
+	mux.HandleFunc("/debug/pprof/profile", pprof.Profile)
+	mux.HandleFunc("/debug/pprof/trace", pprof.Trace)
+	mux.HandleFunc("/debug/pprof/symbol", pprof.Symbol)
+	go func() { _ = http.Serve(ln, mux) }()
+	slog.Info("profiler", "url", "http://"+ln.Addr().String()+"/debug/pprof/")
+	return nil
 }
