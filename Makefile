@@ -5,7 +5,7 @@ BIN := bin
 LISTEN ?= 127.0.0.1:4000
 CONFORMANCE := server/transport/conformance
 PLAYGROUND_WEB := server/playground/web
-STATICCHECK := honnef.co/go/tools/cmd/staticcheck@2025.1.1
+STATICCHECK := honnef.co/go/tools/cmd/staticcheck@v0.8.2
 
 .PHONY: all build run test deps bench lint generate fuzz audit audit-http clean
 
@@ -58,7 +58,8 @@ bench-micro:
 lint:
 	@test -z "$$(gofmt -l $$(git ls-files '*.go'))" || (gofmt -l $$(git ls-files '*.go'); exit 1)
 	$(GO) vet ./...
-	$(GO) run $(STATICCHECK) ./...
+	# gqlgen's generated packages (demo/*/graph) are not ours to lint.
+	$(GO) run $(STATICCHECK) $$($(GO) list ./... | grep -v '/graph$$')
 
 # Regenerates the demo subgraphs (gqlgen) and the playground bundle (npm).
 generate:

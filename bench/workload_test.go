@@ -66,7 +66,7 @@ func startWorkload(t testing.TB, wrap func(http.Handler) http.Handler) *workload
 	t.Cleanup(snap.Close)
 
 	query := readWorkload(t, "query.graphql")
-	doc, errs := gqlparser.LoadQuery(sg.API, query)
+	doc, errs := gqlparser.LoadQueryWithRules(sg.API, query, nil)
 	require.Empty(t, errs)
 	plan, err := planner.Build(sg, doc.Operations[0], nil)
 	require.NoError(t, err)
@@ -206,7 +206,7 @@ func TestFloorMatchesAtriumsPlan(t *testing.T) {
 	t.Parallel()
 	sg, err := federation.Parse("supergraph.graphql", readWorkload(t, "supergraph.graphql"))
 	require.NoError(t, err)
-	doc, errs := gqlparser.LoadQuery(sg.API, readWorkload(t, "query.graphql"))
+	doc, errs := gqlparser.LoadQueryWithRules(sg.API, readWorkload(t, "query.graphql"), nil)
 	require.Empty(t, errs)
 	plan, err := planner.Build(sg, doc.Operations[0], nil)
 	require.NoError(t, err)

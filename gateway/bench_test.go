@@ -56,7 +56,7 @@ func BenchmarkParseValidate(b *testing.B) {
 	sg, q := benchWorkload(b)
 	b.ReportAllocs()
 	for b.Loop() {
-		if _, errs := gqlparser.LoadQuery(sg.API, q); len(errs) > 0 {
+		if _, errs := gqlparser.LoadQueryWithRules(sg.API, q, nil); len(errs) > 0 {
 			b.Fatal(errs)
 		}
 	}
@@ -70,7 +70,7 @@ func BenchmarkPlanCached(b *testing.B) {
 		b.Fatal(err)
 	}
 	defer snap.Close()
-	doc, errs := gqlparser.LoadQuery(sg.API, q)
+	doc, errs := gqlparser.LoadQueryWithRules(sg.API, q, nil)
 	if len(errs) > 0 {
 		b.Fatal(errs)
 	}

@@ -16,7 +16,7 @@ func BenchmarkPlanBenchmarkQuery(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	doc, errs := gqlparser.LoadQuery(sg.API, string(q))
+	doc, errs := gqlparser.LoadQueryWithRules(sg.API, string(q), nil)
 	if len(errs) > 0 {
 		b.Fatal(errs)
 	}

@@ -40,7 +40,7 @@ func FuzzPlan(f *testing.F) {
 	}
 	f.Fuzz(func(t *testing.T, which uint8, query string) {
 		sg := graphs[int(which)%len(graphs)]
-		doc, errs := gqlparser.LoadQuery(sg.API, query)
+		doc, errs := gqlparser.LoadQueryWithRules(sg.API, query, nil)
 		if len(errs) > 0 || len(doc.Operations) != 1 {
 			return
 		}

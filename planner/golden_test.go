@@ -36,7 +36,7 @@ func loadSupergraph(t testing.TB, path string) *federation.Supergraph {
 // checks that planning is deterministic.
 func planText(t testing.TB, sg *federation.Supergraph, query string, vars map[string]any) string {
 	t.Helper()
-	doc, errs := gqlparser.LoadQuery(sg.API, query)
+	doc, errs := gqlparser.LoadQueryWithRules(sg.API, query, nil)
 	if len(errs) > 0 {
 		return "invalid: " + errs.Error() + "\n"
 	}

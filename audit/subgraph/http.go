@@ -39,7 +39,7 @@ func (s *Subgraph) Handler(sdl string) (http.Handler, error) {
 			})
 			return
 		}
-		doc, errs := gqlparser.LoadQuery(schema, req.Query)
+		doc, errs := gqlparser.LoadQueryWithRules(schema, req.Query, nil)
 		if len(errs) > 0 {
 			list := make([]gqlError, len(errs))
 			for i, e := range errs {

@@ -31,7 +31,7 @@ in which order, and where their answers go. Nothing is sent.`,
 			if err != nil {
 				return fmt.Errorf("reading the query: %w", err)
 			}
-			doc, errs := gqlparser.LoadQuery(sg.API, string(q))
+			doc, errs := gqlparser.LoadQueryWithRules(sg.API, string(q), nil)
 			if len(errs) > 0 {
 				return fmt.Errorf("%s: %s", queryPath, errs.Error())
 			}
