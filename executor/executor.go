@@ -72,6 +72,16 @@ type run struct {
 	arena   fastjson.Arena
 	errors  gqlerror.List
 	parsers []*fastjson.Parser
+	// positions are the objects entity fetches found at their paths, so that a child fetch
+	// starts from them; generation counts merges that replaced a value in the tree, which
+	// makes older positions unusable.
+	positions  map[string]positions
+	generation int
+}
+
+type positions struct {
+	objects    []*fastjson.Value
+	generation int
 }
 
 var parserPool fastjson.ParserPool
@@ -130,7 +140,7 @@ func (r *run) node(n planner.Node) {
 		if len(n.More) > 0 {
 			paths = n.Paths()
 		}
-		r.entityFetch(paths, n.Node.(*planner.Fetch))
+		r.entityFetch(paths, n.Walks, n.Node.(*planner.Fetch))
 	case *planner.Fetch:
 		r.rootFetch(n)
 	}
@@ -172,20 +182,40 @@ func (r *run) rootFetch(f *planner.Fetch) {
 	switch d := resp.Get("data"); {
 	case d != nil && d.Type() == fastjson.TypeObject:
 		r.rename(d, f.Renames)
-		merge(r.data, d, r.e.abstract)
+		r.merge(r.data, d)
 	case d != nil && d.Type() != fastjson.TypeNull, d == nil && len(resp.GetArray("errors")) == 0:
 		r.errors = append(r.errors, malformed())
 	}
 }
 
-func (r *run) entityFetch(paths [][]string, f *planner.Fetch) {
+func (r *run) entityFetch(paths [][]string, walks []planner.Walk, f *planner.Fetch) {
 	r.mu.Lock()
 	reps := representations{}
 	buf := append(make([]byte, 0, 256), `{"representations":[`...)
-	for _, path := range paths {
-		walk(r.data, path, func(obj *fastjson.Value) {
+	for i, path := range paths {
+		var found []*fastjson.Value
+		collect := func(obj *fastjson.Value) {
+			found = append(found, obj)
 			buf = reps.add(buf, obj, f.Requires, r.e.isA)
-		})
+		}
+		if i < len(walks) {
+			w := walks[i]
+			// Start from the objects the parent fetch found, unless a merge has since
+			// replaced parts of the tree.
+			if at, ok := r.positions[w.Anchor]; w.Anchor != "" && ok && at.generation == r.generation {
+				for _, obj := range at.objects {
+					walk(obj, path[w.From:], collect)
+				}
+			} else {
+				walk(r.data, path, collect)
+			}
+			if r.positions == nil {
+				r.positions = map[string]positions{}
+			}
+			r.positions[w.Key] = positions{objects: found, generation: r.generation}
+		} else {
+			walk(r.data, path, collect)
+		}
 	}
 	r.mu.Unlock()
 	if len(reps.byIndex) == 0 {
@@ -218,7 +248,7 @@ func (r *run) entityFetch(paths [][]string, f *planner.Fetch) {
 		case fastjson.TypeObject:
 			r.rename(ent, f.Renames)
 			for _, obj := range reps.byIndex[i] {
-				merge(obj, ent, r.e.abstract)
+				r.merge(obj, ent)
 			}
 		case fastjson.TypeNull:
 		default:
@@ -318,7 +348,8 @@ func walk(v *fastjson.Value, path []string, fn func(obj *fastjson.Value)) {
 // merge copies every field of src into the object dst, merging nested objects and lists of
 // objects. A null never erases data, and a concrete __typename already known is kept (an
 // @interfaceObject subgraph answers with the interface's name; abstract names it).
-func merge(dst, src *fastjson.Value, abstract map[string]bool) {
+func (r *run) merge(dst, src *fastjson.Value) {
+	abstract := r.e.abstract
 	do := dst.GetObject()
 	so := src.GetObject()
 	if do == nil || so == nil {
@@ -339,21 +370,24 @@ func merge(dst, src *fastjson.Value, abstract map[string]bool) {
 		case v.Type() == fastjson.TypeNull:
 			// keep what we have
 		case old.Type() == fastjson.TypeObject && v.Type() == fastjson.TypeObject:
-			merge(old, v, abstract)
+			r.merge(old, v)
 		case old.Type() == fastjson.TypeArray && v.Type() == fastjson.TypeArray:
 			oa, va := old.GetArray(), v.GetArray()
 			if len(oa) != len(va) {
+				r.generation++
 				do.Set(key, v)
 				return
 			}
 			for i := range oa {
 				if oa[i].Type() == fastjson.TypeObject && va[i].Type() == fastjson.TypeObject {
-					merge(oa[i], va[i], abstract)
+					r.merge(oa[i], va[i])
 				} else {
+					r.generation++
 					oa[i] = va[i]
 				}
 			}
 		default:
+			r.generation++
 			do.Set(key, v)
 		}
 	})

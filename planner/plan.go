@@ -43,6 +43,19 @@ type Flatten struct {
 	Path []string
 	More [][]string
 	Node Node
+	// Walks tell the executor, for Path and each of More in turn, where to start looking for
+	// objects: from the objects a parent fetch found at a prefix of the path, when it has.
+	Walks []Walk
+}
+
+// Walk is how to find the objects at one path of a Flatten.
+type Walk struct {
+	// Key names the path (its elements joined by dots).
+	Key string
+	// Anchor is the Key of a parent fetch's path that prefixes this one ("" = from the
+	// root), and From the number of path elements it covers.
+	Anchor string
+	From   int
 }
 
 // Paths returns Path and More.

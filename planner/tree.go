@@ -49,7 +49,7 @@ func (p *planner) tree() (Node, int, error) {
 	subtree = func(st *step) Node {
 		var n Node = fetches[st]
 		if st.entity {
-			n = &Flatten{Path: st.path, More: st.more, Node: n}
+			n = &Flatten{Path: st.path, More: st.more, Node: n, Walks: walks(st)}
 		}
 		kids := nestedKids[st]
 		if len(kids) == 0 {
@@ -170,4 +170,23 @@ func parallel(nodes []Node) Node {
 		return nodes[0]
 	}
 	return &Parallel{Nodes: nodes}
+}
+
+// walks anchors each path of an entity fetch at the longest path of its parent fetch that
+// prefixes it, so the executor can start from the objects the parent already found there.
+func walks(st *step) []Walk {
+	paths := append([][]string{st.path}, st.more...)
+	out := make([]Walk, len(paths))
+	for i, path := range paths {
+		out[i].Key = joinPath(path)
+		if st.parent == nil || !st.parent.entity {
+			continue
+		}
+		for _, pp := range append([][]string{st.parent.path}, st.parent.more...) {
+			if len(pp) <= len(path) && len(pp) > out[i].From && joinPath(path[:len(pp)]) == joinPath(pp) {
+				out[i].Anchor, out[i].From = joinPath(pp), len(pp)
+			}
+		}
+	}
+	return out
 }
