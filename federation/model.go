@@ -115,16 +115,6 @@ func (t *Type) ResolvableKeys(sub SubgraphID) []*Key {
 	return keys
 }
 
-// IsEntity reports whether the type has a key in any subgraph.
-func (t *Type) IsEntity() bool {
-	for _, in := range t.In {
-		if in != nil && len(in.Keys) > 0 {
-			return true
-		}
-	}
-	return false
-}
-
 // Field returns the named field of type typ, or nil.
 func (s *Supergraph) Field(typ, name string) *Field {
 	t := s.Types[typ]

@@ -3,7 +3,6 @@ package gateway
 import (
 	"context"
 	"encoding/json"
-	"errors"
 
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/dgraph-io/ristretto/v2"
@@ -56,20 +55,15 @@ func (s *schema) Exec(ctx context.Context) graphql.ResponseHandler {
 	}
 }
 
-var errNoDedup = errors.New("not shared")
-
 // execute runs the plan, sharing the run with identical operations in flight when
 // Options.Dedup is on (queries only: a mutation always runs).
 func (s *Snapshot) execute(ctx context.Context, rc *graphql.OperationContext, plan *planner.Plan) *executor.Result {
-	var vars []byte
-	err := errNoDedup
-	if s.opts.Dedup && plan.Kind == ast.Query {
-		vars, err = json.Marshal(rc.Variables)
+	if !s.opts.Dedup || plan.Kind != ast.Query {
+		return s.executeAlone(ctx, rc, plan)
 	}
+	vars, err := json.Marshal(rc.Variables)
 	if err != nil {
-		res := s.exec.Execute(ctx, plan, rc.Variables, nil, responseBuffer(ctx))
-		keepResponseBuffer(ctx, res.Data)
-		return res
+		return s.executeAlone(ctx, rc, plan)
 	}
 	key := rc.OperationName + "\x00" + rc.RawQuery + "\x00" + string(vars)
 	shared := context.WithoutCancel(ctx)
@@ -90,6 +84,13 @@ func (s *Snapshot) execute(ctx context.Context, rc *graphql.OperationContext, pl
 	case <-ctx.Done():
 		return &executor.Result{Data: []byte("null"), Errors: gqlerror.List{{Message: "the request was cancelled"}}}
 	}
+}
+
+// executeAlone runs the plan for this request only, writing into its recycled buffer.
+func (s *Snapshot) executeAlone(ctx context.Context, rc *graphql.OperationContext, plan *planner.Plan) *executor.Result {
+	res := s.exec.Execute(ctx, plan, rc.Variables, nil, responseBuffer(ctx))
+	keepResponseBuffer(ctx, res.Data)
+	return res
 }
 
 func usesIntrospection(op *ast.OperationDefinition) bool {

@@ -19,13 +19,7 @@ func errorf(format string, args ...any) error { return &Error{Message: fmt.Sprin
 // Build plans operation op (validated against sg.API) for the given variable values. Only
 // the values of variables read by @skip/@include influence the plan (see ConditionVariables).
 func Build(sg *federation.Supergraph, op *ast.OperationDefinition, vars map[string]any) (*Plan, error) {
-	p := &planner{
-		sg:     sg,
-		op:     op,
-		col:    collector{schema: sg.Schema, vars: vars},
-		vars:   vars,
-		inputs: map[string]bool{},
-	}
+	p := newPlanner(sg, op, collector{schema: sg.Schema, vars: vars})
 	shape, err := buildShape(sg.API, rootType(sg.API, op.Operation), []ast.SelectionSet{op.SelectionSet}, vars)
 	if err != nil {
 		return nil, err
@@ -58,11 +52,14 @@ func rootType(schema *ast.Schema, op ast.Operation) string {
 	return ""
 }
 
+func newPlanner(sg *federation.Supergraph, op *ast.OperationDefinition, col collector) *planner {
+	return &planner{sg: sg, op: op, col: col, inputs: map[string]bool{}}
+}
+
 type planner struct {
 	sg    *federation.Supergraph
 	op    *ast.OperationDefinition
-	col   collector
-	vars  map[string]any
+	col   collector // holds the request's variables for @skip/@include
 	steps []*step
 	// touched collects the steps that a nested planning call created or extended, so that a
 	// step whose representation needs their output can depend on them.
@@ -71,6 +68,15 @@ type planner struct {
 	inputs map[string]bool
 	// frames are the composite fields being planned, outermost first.
 	frames []frame
+}
+
+// chain returns the frames of fetch st that lead to the current position, outermost first.
+func (p *planner) chain(st *step) []frame {
+	i := len(p.frames)
+	for i > 0 && p.frames[i-1].st == st {
+		i--
+	}
+	return p.frames[i:]
 }
 
 // frame is a composite field on the way down: where it was added and from which type.
@@ -246,7 +252,7 @@ func (p *planner) chooseRootSubgraph(fi *federation.Field, f *cfield, used map[f
 		return cands[0]
 	}
 	for _, sub := range cands {
-		trial := &planner{sg: p.sg, op: p.op, col: p.col, vars: p.vars, inputs: map[string]bool{}}
+		trial := newPlanner(p.sg, p.op, p.col)
 		st := trial.newStep(sub, false, nil, nil)
 		if err := trial.planFields(st, &st.out, fi.Parent.Name, []*cfield{f}, nil, nil, false); err != nil {
 			continue
@@ -386,10 +392,7 @@ func (p *planner) sharedMembers(st *step, typ string) map[string]bool {
 	if t == nil || t.Kind != ast.Union {
 		return nil
 	}
-	var chain []frame
-	for i := len(p.frames) - 1; i >= 0 && p.frames[i].st == st; i-- {
-		chain = append([]frame{p.frames[i]}, chain...)
-	}
+	chain := p.chain(st)
 	root := rootType(p.sg.Schema, p.op.Operation)
 	reachable := func(sub federation.SubgraphID) bool {
 		for k := len(chain) - 1; k >= 0; k-- {

@@ -12,10 +12,7 @@ import (
 // (for queries) or an entity with a usable key — and resolves the whole chain from there in
 // that subgraph (the parent-entity call). It reports whether it found one.
 func (p *planner) reenter(st *step, t *federation.Type, f *cfield, path []string) (bool, error) {
-	var chain []frame
-	for i := len(p.frames) - 1; i >= 0 && p.frames[i].st == st; i-- {
-		chain = append([]frame{p.frames[i]}, chain...)
-	}
+	chain := p.chain(st)
 	for k := len(chain) - 1; k >= 0; k-- {
 		a := chain[k]
 		at := p.sg.Types[a.typ]
