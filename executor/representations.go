@@ -32,7 +32,7 @@ func (r *representations) add(buf []byte, obj *fastjson.Value, types []*planner.
 	if in == nil {
 		return buf
 	}
-	rep, ok := project(r.scratch[:0], obj, in.Fields, in.TypeName, isA)
+	rep, ok := project(r.scratch[:0], obj, typename, in.Fields, in.TypeName, isA)
 	r.scratch = rep
 	if !ok {
 		return buf
@@ -52,23 +52,22 @@ func (r *representations) add(buf []byte, obj *fastjson.Value, types []*planner.
 	return append(buf, rep...)
 }
 
-// project writes the input fields of obj as a JSON object. It reports false when a key
-// field is null or missing.
-func project(buf []byte, obj *fastjson.Value, fields []*planner.InputField, typename string, isA func(string, string) bool) ([]byte, bool) {
+// project writes the input fields of obj, whose __typename is actual, as a JSON object
+// representing typename. It reports false when a key field is null or missing.
+func project(buf []byte, obj *fastjson.Value, actual string, fields []*planner.InputField, typename string, isA func(string, string) bool) ([]byte, bool) {
 	buf = append(buf, '{')
-	buf, ok := projectFields(buf, obj, fields, typename, true, isA)
+	buf, ok := projectFields(buf, obj, actual, fields, typename, true, isA)
 	return append(buf, '}'), ok
 }
 
-func projectFields(buf []byte, obj *fastjson.Value, fields []*planner.InputField, typename string, first bool, isA func(string, string) bool) ([]byte, bool) {
-	actual := typenameOf(obj)
+func projectFields(buf []byte, obj *fastjson.Value, actual string, fields []*planner.InputField, typename string, first bool, isA func(string, string) bool) ([]byte, bool) {
 	for _, f := range fields {
 		if f.TypeCond != "" {
 			if !isA(actual, f.TypeCond) {
 				continue
 			}
 			var ok bool
-			if buf, ok = projectFields(buf, obj, f.Fields, typename, first, isA); !ok {
+			if buf, ok = projectFields(buf, obj, actual, f.Fields, typename, first, isA); !ok {
 				return buf, false
 			}
 			first = first && len(f.Fields) == 0
@@ -78,8 +77,7 @@ func projectFields(buf []byte, obj *fastjson.Value, fields []*planner.InputField
 			buf = append(buf, ',')
 		}
 		first = false
-		buf = appendString(buf, f.Name)
-		buf = append(buf, ':')
+		buf = append(buf, f.NameJSON...)
 		if f.Name == "__typename" {
 			buf = appendString(buf, typename)
 			continue
@@ -119,7 +117,8 @@ func projectValue(buf []byte, v *fastjson.Value, f *planner.InputField, isA func
 		return append(buf, ']'), true
 	case fastjson.TypeObject:
 		buf = append(buf, '{')
-		buf, ok := projectFields(buf, v, f.Fields, typenameOf(v), true, isA)
+		typename := typenameOf(v)
+		buf, ok := projectFields(buf, v, typename, f.Fields, typename, true, isA)
 		return append(buf, '}'), ok
 	default:
 		return append(buf, "null"...), !f.KeyField

@@ -48,8 +48,7 @@ func (w *writer) object(sh *planner.Shape, obj *fastjson.Value) bool {
 		if i > 0 {
 			w.buf = append(w.buf, ',')
 		}
-		w.buf = appendString(w.buf, f.Key)
-		w.buf = append(w.buf, ':')
+		w.buf = append(w.buf, f.KeyJSON...)
 		switch {
 		case f.Typename:
 			w.buf = appendString(w.buf, typename)

@@ -290,7 +290,7 @@ func (p *planner) planInputs(st *step, out *[]*sel, typ string, set ast.Selectio
 				return nil, err
 			}
 			delete(p.inputs, guard)
-			inputs = append(inputs, &InputField{Name: s.Name, Key: key, Fields: inputShape(s.SelectionSet)})
+			inputs = append(inputs, &InputField{Name: s.Name, NameJSON: memberName(s.Name), Key: key, Fields: inputShape(s.SelectionSet)})
 		case *ast.InlineFragment:
 			addField(out, "__typename", "__typename", nil)
 			nested, err := p.planInputs(st, out, typ, s.SelectionSet, path, prov)
@@ -319,7 +319,7 @@ func inputShape(set ast.SelectionSet) []*InputField {
 	for _, s := range set {
 		switch s := s.(type) {
 		case *ast.Field:
-			out = append(out, &InputField{Name: s.Name, Key: s.Alias, Fields: inputShape(s.SelectionSet)})
+			out = append(out, &InputField{Name: s.Name, NameJSON: memberName(s.Name), Key: s.Alias, Fields: inputShape(s.SelectionSet)})
 			if out[len(out)-1].Key == "" {
 				out[len(out)-1].Key = s.Name
 			}
@@ -355,7 +355,7 @@ func (s *step) addInput(typ string, fields []*InputField) {
 			return
 		}
 	}
-	s.inputs = append(s.inputs, &InputType{TypeName: typ, Fields: mergeInputFields([]*InputField{{Name: "__typename", Key: "__typename"}}, fields)})
+	s.inputs = append(s.inputs, &InputType{TypeName: typ, Fields: mergeInputFields([]*InputField{{Name: "__typename", NameJSON: memberName("__typename"), Key: "__typename"}}, fields)})
 }
 
 func mergeInputFields(a, b []*InputField) []*InputField {

@@ -22,7 +22,7 @@ func (p *planner) selectKey(out *[]*sel, typ string, set ast.SelectionSet) []*In
 			key = inputAlias(f)
 		}
 		sl, _ := addField(out, key, f.Name, f.Arguments)
-		in := &InputField{Name: f.Name, Key: key, KeyField: true}
+		in := &InputField{Name: f.Name, NameJSON: memberName(f.Name), Key: key, KeyField: true}
 		if len(f.SelectionSet) > 0 {
 			if fd := p.sg.Field(typ, f.Name); fd != nil {
 				in.Fields = p.selectKey(&sl.children, fd.Def.Type.Name(), f.SelectionSet)

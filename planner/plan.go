@@ -100,9 +100,11 @@ type InputType struct {
 
 // InputField is one field copied from the response into a representation.
 type InputField struct {
-	Name   string // name in the representation
-	Key    string // response key to read it from
-	Fields []*InputField
+	Name string // name in the representation
+	Key  string // response key to read it from
+	// NameJSON is Name as a JSON object member name with its colon, written as is.
+	NameJSON string
+	Fields   []*InputField
 	// TypeCond restricts the nested fields to objects of that type (an inline fragment in a
 	// required field set); "" means every object.
 	TypeCond string
@@ -133,6 +135,8 @@ type Shape struct {
 type ShapeField struct {
 	Key  string
 	Name string
+	// KeyJSON is Key as a JSON object member name with its colon (`"key":`), written as is.
+	KeyJSON string
 	// Type is the field's type in the API schema (nullability and list wrapping).
 	Type *ast.Type
 	// Parent is the object type that declares the field (for error messages).

@@ -44,7 +44,7 @@ func shapeFields(api *ast.Schema, c *collector, obj *ast.Definition, sets []ast.
 	collected := c.collect(obj.Name, sets)
 	out := make([]*ShapeField, 0, len(collected))
 	for _, f := range collected {
-		sf := &ShapeField{Key: f.key, Name: f.name, Parent: obj.Name}
+		sf := &ShapeField{Key: f.key, Name: f.name, Parent: obj.Name, KeyJSON: memberName(f.key)}
 		switch f.name {
 		case "__typename":
 			sf.Typename = true
@@ -74,3 +74,7 @@ func shapeFields(api *ast.Schema, c *collector, obj *ast.Definition, sets []ast.
 	}
 	return out, nil
 }
+
+// memberName returns `"name":`. Names are GraphQL names ([_A-Za-z][_0-9A-Za-z]*), which
+// need no escaping.
+func memberName(name string) string { return `"` + name + `":` }
