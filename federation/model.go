@@ -20,6 +20,8 @@ type Supergraph struct {
 	Types map[string]*Type
 	// FedVersion is 1 for supergraphs composed by Federation 1 (join v0.1), else 2.
 	FedVersion int
+	// progressive lists the labelled (progressive) overrides, inactive in this model.
+	progressive []progressiveOverride
 }
 
 // SubgraphID is a dense index into Supergraph.Subgraphs.

@@ -443,15 +443,24 @@ func (sg *Supergraph) readField(file string, sp *specs, t *Type, fd *ast.FieldDe
 			f.In[i] = &FieldIn{Sub: i}
 		}
 	}
-	// An override from a subgraph that exists removes the loser's copy for clients (unless it
-	// is progressive, which this version resolves in favour of the overriding subgraph).
+	// An override from a subgraph that exists removes the loser's copy for clients. A
+	// progressive one (with a label) does so only while its label is active: until then the
+	// overriding copy is the one set aside (see WithOverrides). An override from a subgraph
+	// that is gone is plain: the overriding subgraph is the only one left to ask.
 	for _, in := range f.In {
 		if in == nil || in.Override == "" {
 			continue
 		}
-		if loser := sg.SubgraphByName(in.Override); loser != nil && f.In[loser.ID] != nil {
-			f.In[loser.ID].UsedOverridden = true
+		loser := sg.SubgraphByName(in.Override)
+		if loser == nil || f.In[loser.ID] == nil || loser.ID == in.Sub {
+			continue
 		}
+		if in.OverrideLabel == "" {
+			f.In[loser.ID].UsedOverridden = true
+			continue
+		}
+		in.UsedOverridden = true
+		sg.progressive = append(sg.progressive, progressiveOverride{typ: t.Name, field: f.Name, label: in.OverrideLabel, winner: in.Sub, loser: loser.ID})
 	}
 	return f, nil
 }

@@ -49,6 +49,10 @@ type Options struct {
 	// client operations (same text, operation name and variables) get one execution, and
 	// identical subgraph queries one backend call. Mutations are never shared.
 	Dedup bool
+	// OverrideLabels switches progressive overrides on: a field whose @override carries one
+	// of these labels is read from the overriding subgraph. "percent(N)" labels need no
+	// switch: each request takes them with a probability of N%.
+	OverrideLabels []string
 }
 
 // Snapshot serves one supergraph version. It is immutable once built.
@@ -60,6 +64,7 @@ type Snapshot struct {
 	planning   singleflight.Group
 	inflight   singleflight.Group // identical operations in flight, with Options.Dedup
 	handler    *handler.Server
+	overrides  *overrides
 }
 
 // NewSnapshot builds the serving state for a supergraph.
@@ -96,6 +101,9 @@ func NewSnapshot(sg *federation.Supergraph, opts Options) (*Snapshot, error) {
 		return nil, err
 	}
 	s := &Snapshot{Supergraph: sg, opts: opts, exec: executor.New(sg, conns), plans: plans}
+	if s.overrides, err = newOverrides(sg, opts.OverrideLabels); err != nil {
+		return nil, err
+	}
 	srv := handler.New(&schema{snap: s})
 	srv.AddTransport(transport.HTTP{MaxBodyBytes: opts.MaxBodyBytes})
 	docs, err := newDocumentCache(1000)
@@ -130,10 +138,11 @@ func (s *Snapshot) Plan(op *ast.OperationDefinition, vars map[string]any) (*plan
 	e, ok := s.plans.Get(key)
 	if !ok || e.op != op {
 		// The entry keeps op alive, so its address cannot be reused while it is cached.
-		e = &opPlans{op: op, condVars: planner.ConditionVariables(op), byBits: map[uint64]*planner.Plan{}}
+		e = &opPlans{op: op, condVars: planner.ConditionVariables(op), byBits: map[planBits]*planner.Plan{}}
 		s.plans.Set(key, e, 1)
 	}
-	bits, cacheable := e.bits(vars)
+	cond, cacheable := e.bits(vars)
+	bits := planBits{conditions: cond, labels: s.overrides.pick()}
 	if cacheable {
 		e.mu.Lock()
 		p := e.byBits[bits]
@@ -142,8 +151,8 @@ func (s *Snapshot) Plan(op *ast.OperationDefinition, vars map[string]any) (*plan
 			return p, nil
 		}
 	}
-	v, err, _ := s.planning.Do(strconv.FormatUint(key, 16)+"/"+strconv.FormatUint(bits, 16), func() (any, error) {
-		return planner.Build(s.Supergraph, op, vars)
+	v, err, _ := s.planning.Do(strconv.FormatUint(key, 16)+"/"+strconv.FormatUint(bits.conditions, 16)+"/"+strconv.FormatUint(bits.labels, 16), func() (any, error) {
+		return planner.Build(s.overrides.supergraph(bits.labels), op, vars)
 	})
 	if err != nil {
 		return nil, err
@@ -157,13 +166,18 @@ func (s *Snapshot) Plan(op *ast.OperationDefinition, vars map[string]any) (*plan
 	return p, nil
 }
 
-// opPlans are the plans of one parsed operation, by @skip/@include variable values.
+// opPlans are the plans of one parsed operation, by @skip/@include variable values and
+// active override labels.
 type opPlans struct {
 	op       *ast.OperationDefinition
 	condVars []string
 	mu       sync.Mutex
-	byBits   map[uint64]*planner.Plan
+	byBits   map[planBits]*planner.Plan
 }
+
+// planBits pick one plan of an operation: the values of its condition variables and the
+// override labels active for the request.
+type planBits struct{ conditions, labels uint64 }
 
 // bits packs the values of the condition variables; more than 64 of them are not cached.
 func (e *opPlans) bits(vars map[string]any) (uint64, bool) {

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -19,7 +20,9 @@ import (
 var update = flag.Bool("update", false, "rewrite the golden plan files")
 
 // Golden files: testdata/plans/<name>.graphql holds a first line naming the supergraph
-// ("# supergraph: ../testdata/bench-workload/supergraph.graphql"), the operation, a line
+// ("# supergraph: ../testdata/bench-workload/supergraph.graphql"), optional lines
+// "# variables: {json}" and "# override-labels: label1 label2" (progressive overrides
+// switched on), the operation, a line
 // "# ---- plan", and the expected plan text.
 const separator = "# ---- plan\n"
 
@@ -70,12 +73,17 @@ func TestGoldenPlans(t *testing.T) {
 				query = text
 			}
 			var vars map[string]any
+			var labels []string
 			for _, line := range strings.Split(query, "\n") {
 				if v, ok := strings.CutPrefix(line, "# variables: "); ok {
 					require.NoError(t, json.Unmarshal([]byte(v), &vars))
 				}
+				if v, ok := strings.CutPrefix(line, "# override-labels: "); ok {
+					labels = strings.Split(v, " ")
+				}
 			}
-			got := planText(t, loadSupergraph(t, strings.TrimSpace(sgPath)), query, vars)
+			sg := loadSupergraph(t, strings.TrimSpace(sgPath)).WithOverrides(func(label string) bool { return slices.Contains(labels, label) })
+			got := planText(t, sg, query, vars)
 			if *update {
 				require.NoError(t, os.WriteFile(file, []byte(query+separator+got), 0o644))
 				return

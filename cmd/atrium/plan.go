@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"os"
+	"slices"
 
 	"github.com/spf13/cobra"
 	"github.com/vektah/gqlparser/v2"
@@ -15,6 +16,7 @@ import (
 func planCommand() *cobra.Command {
 	var supergraphPath, queryPath, operationName, variables string
 	var asJSON bool
+	var labels []string
 	cmd := &cobra.Command{
 		Use:   "plan",
 		Short: "Print the query plan of an operation",
@@ -52,7 +54,8 @@ in which order, and where their answers go. Nothing is sent.`,
 			if gerr != nil {
 				return fmt.Errorf("--variables: %v", gerr)
 			}
-			plan, err := planner.Build(sg, op, coerced)
+			active := func(label string) bool { return slices.Contains(labels, label) }
+			plan, err := planner.Build(sg.WithOverrides(active), op, coerced)
 			if err != nil {
 				return err
 			}
@@ -75,6 +78,7 @@ in which order, and where their answers go. Nothing is sent.`,
 	f.StringVar(&operationName, "operation", "", "operation to plan when the document has several")
 	f.StringVar(&variables, "variables", "", "variables as a JSON object (they decide @skip/@include)")
 	f.BoolVar(&asJSON, "json", false, "print the plan as Apollo-shaped JSON")
+	f.StringSliceVar(&labels, "override-label", nil, "plan with this progressive override label active (repeatable; percent(N) labels are active only when named)")
 	_ = cmd.MarkFlagRequired("query")
 	return cmd
 }

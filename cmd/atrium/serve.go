@@ -82,6 +82,7 @@ and a health check at /health.`,
 	f.IntVar(&opts.MaxDepth, "max-depth", 100, "refuse operations nested deeper than this (0: no limit)")
 	f.Int64Var(&opts.MaxBodyBytes, "max-body-bytes", 2<<20, "largest request body accepted")
 	f.BoolVar(&opts.Dedup, "dedup", false, "share one execution among identical operations in flight, and one call among identical subgraph queries")
+	f.StringSliceVar(&opts.OverrideLabels, "override-label", nil, "switch on a progressive override label: fields @override(label:) with it are read from the overriding subgraph (repeatable; percent(N) labels need no switch)")
 	f.BoolVar(&opts.Debug, "debug", false, "let clients ask for query plans with the Atrium-Query-Plan: true header")
 	f.BoolVar(&opts.DisableIntrospection, "no-introspection", false, "refuse introspection queries")
 	f.BoolVar(&noPlayground, "no-playground", false, "do not serve the GraphiQL playground to browsers")
