@@ -103,6 +103,11 @@ func (e *Executor) Execute(ctx context.Context, plan *planner.Plan, vars map[str
 	if plan.Root != nil {
 		r.node(plan.Root)
 	}
+	for _, err := range r.errors {
+		if len(err.Path) > 0 {
+			err.Path = clientPath(plan.Shape, err.Path)
+		}
+	}
 	var steps [32]pathStep // deep enough for most answers without growing
 	w := writer{api: e.sg.API, supergraph: e.sg.Schema, vars: vars, errs: r.errors, quiet: len(r.errors) > 0, path: steps[:0]}
 	if need := max(1024, plan.SizeHint()+plan.SizeHint()/8); cap(dst) < need {
