@@ -173,20 +173,25 @@ func requiresConflict(have []ast.SelectionSet, req ast.SelectionSet) bool {
 // fragment, whose selection list is returned. target is typ, or an interface that sub
 // models as @interfaceObject (the representations then carry its name).
 func (p *planner) jump(st *step, out *[]*sel, typ string, key *federation.Key, requires []ast.SelectionSet, sub federation.SubgraphID, target string, path []string, prov ast.SelectionSet) (*step, *[]*sel, error) {
-	addField(out, "__typename", "__typename", nil)
 	saved := p.touched
 	p.touched = nil
 	var inputs []*InputField
+	from := st // the fetch the child waits for
 	switch {
-	case p.holds(typ, st.sub, key.Fields, prov):
-		inputs = p.selectKey(out, typ, key.Fields)
-	case p.inInputs(st, typ, path, key.Fields):
-		// The key came in this fetch's own representations: it is in the response already.
+	case p.inInputs(st, typ, path, key.Fields) && !p.holds(typ, st.sub, key.Fields, prov):
+		// The key came in this fetch's own representations: what supplied them supplies the
+		// child too, which can then run beside this fetch instead of after it.
 		inputs = inputShape(key.Fields)
 		for _, in := range inputs {
 			in.KeyField = true
 		}
+		from = st.parent
+		p.touched = append(p.touched, st.deps...)
+	case p.holds(typ, st.sub, key.Fields, prov):
+		addField(out, "__typename", "__typename", nil)
+		inputs = p.selectKey(out, typ, key.Fields)
 	default:
+		addField(out, "__typename", "__typename", nil)
 		var err error
 		if inputs, err = p.planInputs(st, out, typ, key.Fields, path, prov); err != nil {
 			return nil, nil, err
@@ -194,6 +199,11 @@ func (p *planner) jump(st *step, out *[]*sel, typ string, key *federation.Key, r
 		for _, in := range inputs {
 			in.KeyField = true
 		}
+	}
+	if len(requires) > 0 && from != st {
+		// Requirements are read from this fetch's answer: the child waits for it after all.
+		addField(out, "__typename", "__typename", nil)
+		from = st
 	}
 	for _, req := range requires {
 		more, err := p.planInputs(st, out, typ, req, path, prov)
@@ -205,14 +215,14 @@ func (p *planner) jump(st *step, out *[]*sel, typ string, key *federation.Key, r
 	deps := p.touched
 	// The fetch that needs these inputs cannot be one of the fetches producing them, nor one
 	// whose representations hold the same field read under another alias.
-	exclude := deps
-	child := p.findChild(st, sub, path, exclude)
+	exclude := append(deps[:len(deps):len(deps)], st)
+	child := p.findChild(from, sub, path, exclude)
 	for child != nil && child.inputsConflict(target, inputs) {
-		exclude = append(exclude[:len(exclude):len(exclude)], child)
-		child = p.findChild(st, sub, path, exclude)
+		exclude = append(exclude, child)
+		child = p.findChild(from, sub, path, exclude)
 	}
 	if child == nil {
-		child = p.newStep(sub, true, path, st)
+		child = p.newStep(sub, true, path, from)
 	}
 	for _, d := range deps {
 		child.addDep(d)
