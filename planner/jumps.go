@@ -32,10 +32,12 @@ func (p *planner) planJumps(st *step, out *[]*sel, t *federation.Type, fields []
 	}
 	for _, f := range fields {
 		fi := t.Fields[f.name]
+		// usable: resolves f, and f's selection did not fail there (see fallBack).
+		usable := func(sub federation.SubgraphID) bool { return fi.Resolvable(sub) && !p.avoided(path, t.Name, f, sub) }
 		var best *group
 		bestSub, bestScore := -1, -1
 		for sub := range p.sg.Subgraphs {
-			if !fi.Resolvable(sub) || p.keyFor(t, sub, st.sub, prov) == nil && p.inputKey(st, t, sub, path) == nil {
+			if !usable(sub) || p.keyFor(t, sub, st.sub, prov) == nil && p.inputKey(st, t, sub, path) == nil {
 				continue
 			}
 			if best = find(sub, t); best != nil {
@@ -65,7 +67,7 @@ func (p *planner) planJumps(st *step, out *[]*sel, t *federation.Type, fields []
 		if best == nil {
 			// Multi-hop: a key whose fields another subgraph gives first.
 			for sub := range p.sg.Subgraphs {
-				if !fi.Resolvable(sub) {
+				if !usable(sub) {
 					continue
 				}
 				if key := p.reachableKey(t, sub, st.sub, prov); key != nil {

@@ -24,7 +24,7 @@ func Build(sg *federation.Supergraph, op *ast.OperationDefinition, vars map[stri
 	if err != nil {
 		return nil, err
 	}
-	if err := p.planRoot(); err != nil {
+	if err := p.retry(p.planRoot); err != nil {
 		return nil, err
 	}
 	root, n, err := p.tree()
@@ -68,6 +68,9 @@ type planner struct {
 	inputs map[string]bool
 	// frames are the composite fields being planned, outermost first.
 	frames []frame
+	// avoid holds, per field and place (fieldPoint), the subgraphs where its selection could
+	// not be planned; it survives the restarts of retry (nil until then).
+	avoid map[string][]federation.SubgraphID
 }
 
 // chain returns the frames of fetch st that lead to the current position, outermost first.
@@ -253,8 +256,11 @@ func (p *planner) chooseRootSubgraph(fi *federation.Field, f *cfield, used map[f
 	}
 	for _, sub := range cands {
 		trial := newPlanner(p.sg, p.op, p.col)
-		st := trial.newStep(sub, false, nil, nil)
-		if err := trial.planFields(st, &st.out, fi.Parent.Name, []*cfield{f}, nil, nil, false); err != nil {
+		err := trial.retry(func() error {
+			st := trial.newStep(sub, false, nil, nil)
+			return trial.planFields(st, &st.out, fi.Parent.Name, []*cfield{f}, nil, nil, false)
+		})
+		if err != nil {
 			continue
 		}
 		score := p.localChildren(fi, f, sub)
@@ -335,7 +341,7 @@ func (p *planner) planFields(st *step, out *[]*sel, typ string, fields []*cfield
 			return errorf("type %s has no field %s", typ, f.name)
 		}
 		provided, childProv := providedField(prov, typ, f.name)
-		local := provided || fi.Resolvable(st.sub)
+		local := (provided || fi.Resolvable(st.sub)) && !p.avoided(path, typ, f, st.sub)
 		if local && !provided && len(fi.In[st.sub].Requires) > 0 && !atEntry {
 			local = false // its requirements must come in through a representation
 		}
@@ -347,7 +353,7 @@ func (p *planner) planFields(st *step, out *[]*sel, typ string, fields []*cfield
 			childProv = fi.In[st.sub].Provides
 		}
 		if err := p.planLocal(st, out, fi, f, path, childProv); err != nil {
-			return err
+			return p.fallBack(st, t, f, path, prov, err)
 		}
 	}
 	if len(remote) > 0 {
