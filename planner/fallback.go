@@ -68,7 +68,8 @@ func (p *planner) retry(plan func() error) error {
 			p.avoid = map[string][]federation.SubgraphID{}
 		}
 		p.avoid[fb.point] = append(p.avoid[fb.point], fb.sub)
-		p.steps, p.touched, p.frames = nil, nil, nil
-		p.inputs = map[string]bool{}
+		avoid := p.avoid
+		*p = *newPlanner(p.sg, p.op, p.col) // a clean state, but what was ruled out stays
+		p.avoid = avoid
 	}
 }

@@ -179,21 +179,28 @@ func (p *planner) jump(st *step, out *[]*sel, typ string, key *federation.Key, r
 	p.touched = nil
 	var inputs []*InputField
 	from := st // the fetch the child waits for
+	// The key may have come in this fetch's own representations: then what supplied them
+	// supplies the child too, which can run beside this fetch instead of after it — unless
+	// requirements must be read from this fetch's answer.
+	held := p.holds(typ, st.sub, key.Fields, prov)
+	keyInInputs := !held && p.inInputs(st, typ, path, key.Fields)
+	beside := keyInInputs && len(requires) == 0
+	if !beside {
+		addField(out, "__typename", "__typename", nil)
+	}
 	switch {
-	case p.inInputs(st, typ, path, key.Fields) && !p.holds(typ, st.sub, key.Fields, prov):
-		// The key came in this fetch's own representations: what supplied them supplies the
-		// child too, which can then run beside this fetch instead of after it.
+	case keyInInputs:
 		inputs = inputShape(key.Fields)
 		for _, in := range inputs {
 			in.KeyField = true
 		}
-		from = st.parent
-		p.touched = append(p.touched, st.deps...)
-	case p.holds(typ, st.sub, key.Fields, prov):
-		addField(out, "__typename", "__typename", nil)
+		if beside {
+			from = st.parent
+			p.touched = append(p.touched, st.deps...)
+		}
+	case held:
 		inputs = p.selectKey(out, typ, key.Fields)
 	default:
-		addField(out, "__typename", "__typename", nil)
 		var err error
 		if inputs, err = p.planInputs(st, out, typ, key.Fields, path, prov); err != nil {
 			return nil, nil, err
@@ -201,11 +208,6 @@ func (p *planner) jump(st *step, out *[]*sel, typ string, key *federation.Key, r
 		for _, in := range inputs {
 			in.KeyField = true
 		}
-	}
-	if len(requires) > 0 && from != st {
-		// Requirements are read from this fetch's answer: the child waits for it after all.
-		addField(out, "__typename", "__typename", nil)
-		from = st
 	}
 	for _, req := range requires {
 		more, err := p.planInputs(st, out, typ, req, path, prov)
