@@ -3,16 +3,11 @@ package gateway_test
 import (
 	"encoding/json"
 	"errors"
-	"net/http/httptest"
-	"os"
-	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
-	"github.com/stretchr/testify/require"
 
 	"github.com/atrium-gateway/atrium/audit/subgraph"
-	"github.com/atrium-gateway/atrium/federation"
 	"github.com/atrium-gateway/atrium/gateway"
 )
 
@@ -46,37 +41,16 @@ func inaccessibleGateway(t *testing.T) *stack {
 			return map[string]any{"internalId": rep["internalId"], "bio": "bio of " + rep["internalId"].(string)}, nil
 		},
 	}}
-	urls := map[string]string{}
-	for name, s := range map[string]struct {
-		sub *subgraph.Subgraph
-		sdl string
-	}{
-		"users": {usersSrv, link + `
+	return startSupergraph(t, "inaccessible/supergraph.graphql", map[string]schemaSubgraph{
+		"http://127.0.0.1:4312/graphql": {usersSrv, link + `
 			type User @key(fields: "internalId") { internalId: ID @inaccessible name: String role: Role secretNote: String @inaccessible }
 			enum Role { ADMIN @inaccessible MEMBER }
 			input Filter { name: String includeDeleted: Boolean @inaccessible }
 			type AuditLog @inaccessible { entries: [String] }
 			type Query { users(filter: Filter, debug: Boolean @inaccessible): [User!]! auditLog: AuditLog @inaccessible }`},
-		"profiles": {profilesSrv, link + `
+		"http://127.0.0.1:4311/graphql": {profilesSrv, link + `
 			type User @key(fields: "internalId") { internalId: ID @inaccessible bio: String }`},
-	} {
-		h, err := s.sub.Handler(s.sdl)
-		require.NoError(t, err)
-		srv := httptest.NewServer(h)
-		t.Cleanup(srv.Close)
-		urls[name] = srv.URL
-	}
-	b, err := os.ReadFile("../testdata/inaccessible/supergraph.graphql")
-	require.NoError(t, err)
-	sdl := strings.NewReplacer("http://127.0.0.1:4311/graphql", urls["profiles"], "http://127.0.0.1:4312/graphql", urls["users"]).Replace(string(b))
-	sg, err := federation.Parse("inaccessible.graphql", sdl)
-	require.NoError(t, err)
-	snap, err := gateway.NewSnapshot(sg, gateway.Options{})
-	require.NoError(t, err)
-	t.Cleanup(snap.Close)
-	srv := httptest.NewServer(snap)
-	t.Cleanup(srv.Close)
-	return &stack{URL: strings.TrimSuffix(srv.URL, "/") + "/.."} // post appends /graphql
+	}, gateway.Options{})
 }
 
 func assertHidesInaccessible(t *testing.T, body string) {

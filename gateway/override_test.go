@@ -1,26 +1,18 @@
 package gateway_test
 
 import (
-	"bytes"
-	"encoding/json"
-	"net/http"
-	"net/http/httptest"
-	"os"
-	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
 	"github.com/atrium-gateway/atrium/audit/subgraph"
-	"github.com/atrium-gateway/atrium/federation"
 	"github.com/atrium-gateway/atrium/gateway"
 )
 
 // progressiveSubgraph serves Product entities whose every field says which subgraph
 // answered ("old:price", "new:price").
-func progressiveSubgraph(t *testing.T, name, sdl string) string {
-	t.Helper()
+func progressiveSubgraph(name, sdl string) schemaSubgraph {
 	product := func(id any) map[string]any {
 		p := map[string]any{"id": id}
 		for _, f := range []string{"price", "stock", "name", "sku", "weight"} {
@@ -28,7 +20,7 @@ func progressiveSubgraph(t *testing.T, name, sdl string) string {
 		}
 		return p
 	}
-	s := &subgraph.Subgraph{
+	return schemaSubgraph{sdl: sdl, sub: &subgraph.Subgraph{
 		Name: name,
 		Resolvers: map[string]map[string]subgraph.Resolver{"Query": {
 			"products": func(map[string]any, map[string]any) (any, error) { return []any{product("p1")}, nil },
@@ -36,40 +28,26 @@ func progressiveSubgraph(t *testing.T, name, sdl string) string {
 		Entities: map[string]func(map[string]any) (any, error){
 			"Product": func(rep map[string]any) (any, error) { return product(rep["id"]), nil },
 		},
-	}
-	h, err := s.Handler(sdl)
-	require.NoError(t, err)
-	srv := httptest.NewServer(h)
-	t.Cleanup(srv.Close)
-	return srv.URL
+	}}
 }
 
-func progressiveGateway(t *testing.T, opts gateway.Options) *httptest.Server {
+func progressiveGateway(t *testing.T, opts gateway.Options) *stack {
 	t.Helper()
 	const link = `extend schema @link(url: "https://specs.apollo.dev/federation/v2.7", import: ["@key", "@override"])` + "\n"
-	oldURL := progressiveSubgraph(t, "old", link+`
-		type Product @key(fields: "id") { id: ID! price: String! stock: String! name: String! sku: String! }
-		type Query { products: [Product] }`)
-	newURL := progressiveSubgraph(t, "new", link+`
-		type Product @key(fields: "id") {
-			id: ID!
-			price: String! @override(from: "old", label: "new-prices")
-			stock: String! @override(from: "old", label: "percent(50)")
-			name: String! @override(from: "old", label: "percent(0)")
-			sku: String! @override(from: "old", label: "percent(100)")
-			weight: String! @override(from: "gone", label: "never-switched-on")
-		}`)
-	b, err := os.ReadFile("../testdata/progressive-override/supergraph.graphql")
-	require.NoError(t, err)
-	sdl := strings.NewReplacer("http://127.0.0.1:4301/graphql", newURL, "http://127.0.0.1:4302/graphql", oldURL).Replace(string(b))
-	sg, err := federation.Parse("progressive-override.graphql", sdl)
-	require.NoError(t, err)
-	snap, err := gateway.NewSnapshot(sg, opts)
-	require.NoError(t, err)
-	t.Cleanup(snap.Close)
-	srv := httptest.NewServer(snap)
-	t.Cleanup(srv.Close)
-	return srv
+	return startSupergraph(t, "progressive-override/supergraph.graphql", map[string]schemaSubgraph{
+		"http://127.0.0.1:4302/graphql": progressiveSubgraph("old", link+`
+			type Product @key(fields: "id") { id: ID! price: String! stock: String! name: String! sku: String! }
+			type Query { products: [Product] }`),
+		"http://127.0.0.1:4301/graphql": progressiveSubgraph("new", link+`
+			type Product @key(fields: "id") {
+				id: ID!
+				price: String! @override(from: "old", label: "new-prices")
+				stock: String! @override(from: "old", label: "percent(50)")
+				name: String! @override(from: "old", label: "percent(0)")
+				sku: String! @override(from: "old", label: "percent(100)")
+				weight: String! @override(from: "gone", label: "never-switched-on")
+			}`),
+	}, opts)
 }
 
 type productAnswer struct {
@@ -86,7 +64,7 @@ func TestProgressiveOverride(t *testing.T) {
 		stock := map[string]int{}
 		for range 200 {
 			var got productAnswer
-			postJSON(t, srv.URL, query, &got)
+			srv.data(t, query, &got)
 			require.Len(t, got.Products, 1)
 			p := got.Products[0]
 			assert.Equal(t, "old:price", p["price"], "a switched label is off unless configured")
@@ -106,7 +84,7 @@ func TestProgressiveOverride(t *testing.T) {
 		srv := progressiveGateway(t, gateway.Options{OverrideLabels: []string{"new-prices"}})
 		for range 20 {
 			var got productAnswer
-			postJSON(t, srv.URL, query, &got)
+			srv.data(t, query, &got)
 			require.Len(t, got.Products, 1)
 			assert.Equal(t, "new:price", got.Products[0]["price"])
 			assert.Equal(t, "old:name", got.Products[0]["name"])
@@ -119,23 +97,6 @@ func TestProgressiveOverrideNeedsNoLabelsInQueries(t *testing.T) {
 	// An unknown label in the configuration is harmless: nothing carries it.
 	srv := progressiveGateway(t, gateway.Options{OverrideLabels: []string{"no-such-label"}})
 	var got productAnswer
-	postJSON(t, srv.URL, `{ products { price } }`, &got)
+	srv.data(t, `{ products { price } }`, &got)
 	assert.Equal(t, "old:price", got.Products[0]["price"])
-}
-
-// postJSON posts query to url and decodes its data into out; the answer must have no errors.
-func postJSON(t *testing.T, url, query string, out any) {
-	t.Helper()
-	body, err := json.Marshal(map[string]string{"query": query})
-	require.NoError(t, err)
-	resp, err := http.Post(url, "application/json", bytes.NewReader(body))
-	require.NoError(t, err)
-	defer resp.Body.Close()
-	var answer struct {
-		Data   json.RawMessage `json:"data"`
-		Errors []any           `json:"errors"`
-	}
-	require.NoError(t, json.NewDecoder(resp.Body).Decode(&answer))
-	require.Empty(t, answer.Errors)
-	require.NoError(t, json.Unmarshal(answer.Data, out))
 }

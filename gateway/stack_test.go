@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"os"
+	"path/filepath"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -14,6 +15,7 @@ import (
 
 	"github.com/stretchr/testify/require"
 
+	"github.com/atrium-gateway/atrium/audit/subgraph"
 	"github.com/atrium-gateway/atrium/demo/accounts"
 	"github.com/atrium-gateway/atrium/demo/inventory"
 	"github.com/atrium-gateway/atrium/demo/products"
@@ -140,4 +142,46 @@ func (s *stack) query(t testing.TB, query string, vars map[string]any) string {
 	r := s.post(t, string(payload))
 	require.Equal(t, http.StatusOK, r.Status, r.Body)
 	return r.Body
+}
+
+// schemaSubgraph is a subgraph served by the audit's schema-driven server.
+type schemaSubgraph struct {
+	sub *subgraph.Subgraph
+	sdl string
+}
+
+// startSupergraph serves a hand-written supergraph (under ../testdata) through the gateway:
+// each routing URL that is a key of subgraphs is replaced by a real server for that subgraph.
+func startSupergraph(t *testing.T, file string, subgraphs map[string]schemaSubgraph, opts gateway.Options) *stack {
+	t.Helper()
+	b, err := os.ReadFile(filepath.Join("..", "testdata", file))
+	require.NoError(t, err)
+	sdl := string(b)
+	for routingURL, s := range subgraphs {
+		h, err := s.sub.Handler(s.sdl)
+		require.NoError(t, err)
+		srv := httptest.NewServer(h)
+		t.Cleanup(srv.Close)
+		sdl = strings.ReplaceAll(sdl, routingURL, srv.URL)
+	}
+	sg, err := federation.Parse(file, sdl)
+	require.NoError(t, err)
+	snap, err := gateway.NewSnapshot(sg, opts)
+	require.NoError(t, err)
+	t.Cleanup(snap.Close)
+	gw := httptest.NewServer(server.New(gateway.New(snap), server.Options{}))
+	t.Cleanup(gw.Close)
+	return &stack{URL: gw.URL, Snap: snap}
+}
+
+// data posts query and decodes the answer's data into out; the answer must have no errors.
+func (s *stack) data(t *testing.T, query string, out any) {
+	t.Helper()
+	var answer struct {
+		Data   json.RawMessage `json:"data"`
+		Errors []any           `json:"errors"`
+	}
+	require.NoError(t, json.Unmarshal([]byte(s.query(t, query, nil)), &answer))
+	require.Empty(t, answer.Errors)
+	require.NoError(t, json.Unmarshal(answer.Data, out))
 }
