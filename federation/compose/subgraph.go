@@ -15,14 +15,14 @@ import (
 // subgraph is one parsed subgraph: its types as plain data, with federation directives
 // already read through the subgraph's own names for them.
 type subgraph struct {
-	name, url string
-	graph     string // the join__Graph value: "PRODUCTS"
-	fed2      bool
-	version   int // federation minor version ×1: 2.3 → 3; 0 for Federation 1
-	names     map[string]string
-	types     map[string]*stype
-	order     []string // type names in source order
-	roots     map[string]string // canonical root name → local definition (renamed already)
+	name, url                 string
+	graph                     string // the join__Graph value: "PRODUCTS"
+	fed2                      bool
+	version                   int // federation minor version ×1: 2.3 → 3; 0 for Federation 1
+	names                     map[string]string
+	types                     map[string]*stype
+	order                     []string          // type names in source order
+	roots                     map[string]string // canonical root name → local definition (renamed already)
 	usesTag, usesInaccessible bool
 }
 
@@ -36,14 +36,14 @@ type stype struct {
 	keys []*skey
 	// extendsDirective: the type carries @extends (its keys are printed extension: true).
 	extendsDirective bool
-	interfaceObject bool
-	inaccessible    bool
-	tags            []string
-	interfaces      []string
-	fields          []*sfield
-	values          []*svalue
-	members         []string
-	isRoot          bool
+	interfaceObject  bool
+	inaccessible     bool
+	tags             []string
+	interfaces       []string
+	fields           []*sfield
+	values           []*svalue
+	members          []string
+	isRoot           bool
 }
 
 type skey struct {
@@ -77,7 +77,6 @@ type sfield struct {
 	// field sets.
 	usedByKey, usedByRequires, usedByProvides bool
 }
-
 
 type svalue struct {
 	name         string
