@@ -68,7 +68,7 @@ func (sg *subgraph) walkFieldSet(use fieldSetUse, typ *stype, raw string, at pos
 					_, d := fail("aliases are not allowed in a field set")
 					return d
 				}
-				if len(s.Arguments) > 0 && use != useRequires {
+				if len(f.args) > 0 && use != useRequires {
 					code := string(use) + "_FIELDS_HAS_ARGS"
 					d := errorf(code, sg, at, "On %s, for %s: field %s.%s cannot be included because it has arguments (fields with argument are not allowed in @%s)", coord, directiveText(use, raw), t.name, f.name, strings.ToLower(string(use)))
 					return &d
@@ -76,7 +76,7 @@ func (sg *subgraph) walkFieldSet(use fieldSetUse, typ *stype, raw string, at pos
 				named := sg.types[f.typ.Name()]
 				composite := named != nil && (named.kind == ast.Object || named.kind == ast.Interface || named.kind == ast.Union)
 				if use == useKey && named != nil && (named.kind == ast.Interface || named.kind == ast.Union) {
-					d := errorf("KEY_FIELDS_SELECT_INVALID_TYPE", sg, at, "On %s, for %s: field \"%s.%s\" is a %s type which is not allowed in @key", coord, directiveText(use, raw), t.name, f.name, kindWord(named.kind))
+					d := errorf("KEY_FIELDS_SELECT_INVALID_TYPE", sg, at, "On %s, for %s: field \"%s.%s\" is %s type which is not allowed in @key", coord, directiveText(use, raw), t.name, f.name, kindWord(named.kind))
 					return &d
 				}
 				if composite && len(s.SelectionSet) == 0 {
@@ -125,9 +125,9 @@ func directiveText(use fieldSetUse, raw string) string {
 func kindWord(k ast.DefinitionKind) string {
 	switch k {
 	case ast.Interface:
-		return "interface"
+		return "an Interface"
 	case ast.Union:
-		return "union"
+		return "a Union"
 	}
 	return strings.ToLower(string(k))
 }

@@ -142,6 +142,7 @@ func (m *merger) merge() {
 			m.mergeEnum(t)
 		}
 	}
+	m.checkExtensions()
 	m.checkOverrides()
 	m.checkSharing()
 	m.checkInterfaces()
@@ -850,8 +851,8 @@ func (m *merger) subgraphIndex(name string) int {
 // subgraph's @override without a progressive label.
 func (m *merger) overridden(t *mtype, f *mfield, i int) bool {
 	for j, sf := range f.src {
-		if sf != nil && j != i && sf.hasOverride && sf.override == m.subs[i].name && sf.overrideLabel == "" {
-			return true
+		if sf != nil && j != i && sf.hasOverride && sf.override == m.subs[i].name {
+			return true // a progressive override moves the field on purpose: both copies may resolve
 		}
 	}
 	return false
@@ -899,7 +900,7 @@ func (m *merger) checkOverrides() {
 					m.hint("FROM_SUBGRAPH_DOES_NOT_EXIST", "Source subgraph \"%s\" for field \"%s.%s\" on subgraph \"%s\" does not exist. Did you mean another subgraph?", sf.override, t.name, f.name, m.subs[i].name)
 					continue
 				}
-				if src := f.src[j]; src != nil && src.hasOverride && j != i {
+				if src := f.src[j]; src != nil && src.hasOverride && j > i && src.override == m.subs[i].name {
 					m.errorAt("OVERRIDE_SOURCE_HAS_OVERRIDE", []Loc{{Subgraph: m.subs[i].name, Line: sf.pos.line, Column: sf.pos.column}, {Subgraph: m.subs[j].name, Line: src.pos.line, Column: src.pos.column}},
 						"Field \"%s.%s\" on subgraph \"%s\" is also marked with directive @override in subgraph \"%s\". Only one @override directive is allowed per field.", t.name, f.name, m.subs[i].name, m.subs[j].name)
 				}
@@ -907,6 +908,30 @@ func (m *merger) checkOverrides() {
 					m.hint("OVERRIDE_DIRECTIVE_CAN_BE_REMOVED", "Field \"%s.%s\" on subgraph \"%s\" overrides a copy in \"%s\" that has @requires or @provides", t.name, f.name, m.subs[i].name, m.subs[j].name)
 				}
 			}
+		}
+	}
+}
+
+// checkExtensions: a type that Federation 2 subgraphs only extend must be defined somewhere.
+func (m *merger) checkExtensions() {
+	for _, name := range m.order {
+		t := m.types[name]
+		if name == "Query" || name == "Mutation" || name == "Subscription" {
+			continue
+		}
+		base := false
+		var locs []Loc
+		for i, st := range t.src {
+			if st == nil {
+				continue
+			}
+			if !st.onlyExtensions || !m.subs[i].fed2 {
+				base = true
+			}
+			locs = append(locs, Loc{Subgraph: m.subs[i].name, Line: st.pos.line, Column: st.pos.column})
+		}
+		if !base {
+			m.errorAt("EXTENSION_WITH_NO_BASE", locs, "Type \"%s\" is an extension type, but there is no type definition for \"%s\" in any subgraph.", name, name)
 		}
 	}
 }

@@ -44,6 +44,8 @@ type stype struct {
 	values           []*svalue
 	members          []string
 	isRoot           bool
+	// onlyExtensions: every block of the type here is an `extend type` (Federation 2).
+	onlyExtensions bool
 }
 
 type skey struct {
@@ -126,7 +128,7 @@ var fedTypes = map[string]int{"FieldSet": 0, "Scope": 5, "Policy": 6, "ContextFi
 
 const fedURL = "https://specs.apollo.dev/federation/v"
 
-var subgraphNameRE = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_.-]*$`)
+var subgraphNameRE = regexp.MustCompile(`^[A-Za-z0-9_][A-Za-z0-9_.-]*$`)
 
 func posOf(p *ast.Position) position {
 	if p == nil {
@@ -140,7 +142,7 @@ func parseSubgraph(in Input) (*subgraph, []Diagnostic) {
 	sg := &subgraph{name: in.Name, url: in.URL, types: map[string]*stype{}, roots: map[string]string{}}
 	if in.Name == "_" || !subgraphNameRE.MatchString(in.Name) {
 		return nil, []Diagnostic{{Code: "INVALID_SUBGRAPH_NAME", Message: fmt.Sprintf(
-			"Invalid name %q for a subgraph: use letters, digits, '_', '-' and '.', not starting with a digit, and not \"_\" alone", in.Name)}}
+			"Invalid name %q for a subgraph: use letters, digits, '_', '-' and '.', and not \"_\" alone", in.Name)}}
 	}
 	if strings.TrimSpace(in.SDL) == "" {
 		return nil, []Diagnostic{errorf("INVALID_GRAPHQL", sg, position{}, "The subgraph's schema is empty")}
@@ -477,8 +479,8 @@ func (sg *subgraph) validateGraphQL(sdl string) *Diagnostic {
 	full.Merge(doc)
 	if _, err := validator.ValidateSchemaDocument(full); err != nil {
 		d := gqlDiagnostic(sg, err)
-		if strings.Contains(d.Message, "Undefined directive") || strings.Contains(d.Message, "Unknown directive") {
-			d.Message += sg.directiveAdvice(d.Message)
+		if name, ok := strings.CutPrefix(d.Message, "["+sg.name+"] Undefined directive "); ok {
+			d.Message += sg.directiveAdvice(name)
 		}
 		return &d
 	}
@@ -502,9 +504,9 @@ func schemaWithoutLinks(list ast.SchemaDefinitionList) ast.SchemaDefinitionList 
 
 // directiveAdvice tells a Federation 2 user how to use a federation directive they did not
 // import, as Apollo's message does.
-func (sg *subgraph) directiveAdvice(msg string) string {
+func (sg *subgraph) directiveAdvice(name string) string {
 	for c := range fedDirectives {
-		if strings.Contains(msg, "@"+c+" ") || strings.HasSuffix(msg, "@"+c) || strings.Contains(msg, "@"+c+".") {
+		if name == c {
 			if !sg.fed2 {
 				return fmt.Sprintf(" (this subgraph is a Federation 1 schema: @%s needs Federation 2, `extend schema @link(url: \"https://specs.apollo.dev/federation/v2.3\", import: [\"@%s\"])`)", c, c)
 			}
@@ -599,12 +601,15 @@ func (sg *subgraph) readTypes(doc *ast.SchemaDocument) []Diagnostic {
 		d := bl.def
 		t := sg.types[d.Name]
 		if t == nil {
-			t = &stype{name: d.Name, kind: d.Kind, pos: posOf(d.Position)}
+			t = &stype{name: d.Name, kind: d.Kind, pos: posOf(d.Position), onlyExtensions: true}
 			sg.types[d.Name] = t
 			sg.order = append(sg.order, d.Name)
 			if d.Name == "Query" || d.Name == "Mutation" || d.Name == "Subscription" {
 				t.isRoot = true
 			}
+		}
+		if !bl.extension {
+			t.onlyExtensions = false
 		}
 		if d.Description != "" && t.description == "" {
 			t.description = d.Description
