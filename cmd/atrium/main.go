@@ -26,7 +26,7 @@ func rootCommand() *cobra.Command {
 		SilenceUsage:  true,
 		SilenceErrors: true,
 	}
-	root.AddCommand(serveCommand(), planCommand(), versionCommand())
+	root.AddCommand(serveCommand(), composeCommand(), planCommand(), versionCommand())
 	return root
 }
 
