@@ -20,7 +20,7 @@ import (
 //	    schema:
 //	      file: ./products.graphql      # or subgraph_url: (asks _service { sdl }), or sdl: (inline)
 type Config struct {
-	FederationVersion string                     `yaml:"federation_version"`
+	FederationVersion string                    `yaml:"federation_version"`
 	Subgraphs         map[string]SubgraphConfig `yaml:"subgraphs"`
 }
 
