@@ -614,7 +614,7 @@ func (m *merger) addInterfaceObjectFields() {
 		if iface.kind != ast.Interface {
 			continue
 		}
-		for i, st := range iface.src {
+		for _, st := range iface.src {
 			if st == nil || !st.interfaceObject {
 				continue
 			}
@@ -633,7 +633,6 @@ func (m *merger) addInterfaceObjectFields() {
 						inaccessible: f.inaccessible, tags: f.tags, deprecated: f.deprecated})
 				}
 			}
-			_ = i
 		}
 	}
 }
@@ -759,7 +758,10 @@ func (m *merger) checkSharing() {
 					continue
 				}
 				for i, st := range it.src {
-					if of := st.fieldIf(st != nil && st.interfaceObject, f.name); of != nil && f.src[i] == nil && (!of.external || of.usedByProvides) {
+					if st == nil || !st.interfaceObject || f.src[i] != nil {
+						continue
+					}
+					if of := st.field(f.name); of != nil && (!of.external || of.usedByProvides) {
 						resolving = append(resolving, i)
 					}
 				}
@@ -772,7 +774,7 @@ func (m *merger) checkSharing() {
 			for _, i := range resolving {
 				sf := f.src[i]
 				if sf == nil {
-					sf = m.types[t.name].interfaceObjectField(m, f.name, i)
+					sf = t.interfaceObjectField(m, f.name, i)
 				}
 				all = append(all, fmt.Sprintf("\"%s\"", m.subs[i].name))
 				if sf != nil {

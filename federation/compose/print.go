@@ -130,7 +130,8 @@ func (m *merger) printType(t *mtype) string {
 	if len(t.interfaces) > 0 {
 		b.WriteString(" implements " + strings.Join(t.interfaces, " & "))
 	}
-	for _, d := range m.typeDirectives(t) {
+	directives := m.typeDirectives(t)
+	for _, d := range directives {
 		b.WriteString("\n  " + d)
 	}
 	switch t.kind {
@@ -142,7 +143,7 @@ func (m *merger) printType(t *mtype) string {
 		}
 		return b.String()
 	}
-	if len(m.typeDirectives(t)) > 0 {
+	if len(directives) > 0 {
 		b.WriteString("\n{\n")
 	} else {
 		b.WriteString(" {\n")

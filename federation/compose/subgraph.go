@@ -21,8 +21,7 @@ type subgraph struct {
 	version                   int // federation minor version ×1: 2.3 → 3; 0 for Federation 1
 	names                     map[string]string
 	types                     map[string]*stype
-	order                     []string          // type names in source order
-	roots                     map[string]string // canonical root name → local definition (renamed already)
+	order                     []string // type names in source order
 	usesTag, usesInaccessible bool
 }
 
@@ -43,7 +42,6 @@ type stype struct {
 	fields           []*sfield
 	values           []*svalue
 	members          []string
-	isRoot           bool
 	// onlyExtensions: every block of the type here is an `extend type` (Federation 2).
 	onlyExtensions bool
 }
@@ -97,14 +95,6 @@ func (t *stype) field(name string) *sfield {
 	return nil
 }
 
-// fieldIf returns field name when cond holds (t may be nil then).
-func (t *stype) fieldIf(cond bool, name string) *sfield {
-	if !cond {
-		return nil
-	}
-	return t.field(name)
-}
-
 func (t *stype) value(name string) *svalue {
 	for _, v := range t.values {
 		if v.name == name {
@@ -139,7 +129,7 @@ func posOf(p *ast.Position) position {
 
 // parseSubgraph parses one subgraph and reads its federation directives.
 func parseSubgraph(in Input) (*subgraph, []Diagnostic) {
-	sg := &subgraph{name: in.Name, url: in.URL, types: map[string]*stype{}, roots: map[string]string{}}
+	sg := &subgraph{name: in.Name, url: in.URL, types: map[string]*stype{}}
 	if in.Name == "_" || !subgraphNameRE.MatchString(in.Name) {
 		return nil, []Diagnostic{{Code: "INVALID_SUBGRAPH_NAME", Message: fmt.Sprintf(
 			"Invalid name %q for a subgraph: use letters, digits, '_', '-' and '.', and not \"_\" alone", in.Name)}}
@@ -345,7 +335,7 @@ func (sg *subgraph) is(d *ast.Directive, canonical string) bool {
 // itself; they are replaced by ours and never merged.
 func (sg *subgraph) isMachineryType(name string) bool {
 	switch name {
-	case "_Service", "_Entity", "_Any", "_FieldSet", "FieldSet", "link__Import", "link__Purpose", "link__Import!":
+	case "_Service", "_Entity", "_Any", "_FieldSet", "FieldSet", "link__Import", "link__Purpose":
 		return true
 	}
 	if strings.HasPrefix(name, "federation__") || strings.HasPrefix(name, "join__") {
@@ -604,9 +594,6 @@ func (sg *subgraph) readTypes(doc *ast.SchemaDocument) []Diagnostic {
 			t = &stype{name: d.Name, kind: d.Kind, pos: posOf(d.Position), onlyExtensions: true}
 			sg.types[d.Name] = t
 			sg.order = append(sg.order, d.Name)
-			if d.Name == "Query" || d.Name == "Mutation" || d.Name == "Subscription" {
-				t.isRoot = true
-			}
 		}
 		if !bl.extension {
 			t.onlyExtensions = false
@@ -704,14 +691,9 @@ func (sg *subgraph) readTypes(doc *ast.SchemaDocument) []Diagnostic {
 			t.values = append(t.values, v)
 		}
 	}
-	for _, name := range []string{"Query", "Mutation", "Subscription"} {
-		if sg.types[name] != nil {
-			sg.roots[name] = name
-		}
-	}
 	// Every subgraph answers Query (_service at least), so every subgraph has it.
 	if sg.types["Query"] == nil {
-		sg.types["Query"] = &stype{name: "Query", kind: ast.Object, isRoot: true}
+		sg.types["Query"] = &stype{name: "Query", kind: ast.Object}
 		sg.order = append(sg.order, "Query")
 	}
 	return errs

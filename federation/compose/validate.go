@@ -2,8 +2,11 @@ package compose
 
 import (
 	"regexp"
+	"strings"
 
 	"github.com/vektah/gqlparser/v2/ast"
+
+	"github.com/atrium-gateway/atrium/federation"
 )
 
 // upgradeFed1 rewrites Federation 1 subgraphs into what they mean in Federation 2, as
@@ -93,20 +96,13 @@ func (sg *subgraph) validate() []Diagnostic {
 }
 
 var labelRE = regexp.MustCompile(`^[a-zA-Z][a-zA-Z0-9_\-:./]*$`)
-var percentRE = regexp.MustCompile(`^percent\((\d{1,3}(\.\d+)?)\)$`)
 
+// validLabel accepts percent(N) as the gateway reads it, or a plain label name.
 func validLabel(l string) bool {
-	if m := percentRE.FindStringSubmatch(l); m != nil {
-		var v float64
-		for _, c := range m[1] {
-			if c == '.' {
-				break
-			}
-			v = v*10 + float64(c-'0')
-		}
-		return v <= 100
+	if _, ok := federation.PercentLabel(l); ok {
+		return true
 	}
-	return labelRE.MatchString(l) && !regexp.MustCompile(`^percent\(`).MatchString(l)
+	return labelRE.MatchString(l) && !strings.HasPrefix(l, "percent(")
 }
 
 func (sg *subgraph) implementations(iface string) []*stype {
