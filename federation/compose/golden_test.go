@@ -4,6 +4,7 @@ import (
 	"flag"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -79,4 +80,28 @@ func renderResult(r Result) string {
 		}
 	}
 	return b.String()
+}
+
+// TestEveryDocumentedCodeHasACase keeps docs/composition.md honest: each error code in its
+// table must be produced by some golden case (INVALID_SUPERGRAPH only by a bug).
+func TestEveryDocumentedCodeHasACase(t *testing.T) {
+	doc, err := os.ReadFile("../../docs/composition.md")
+	require.NoError(t, err)
+	var cases strings.Builder
+	files, err := filepath.Glob("testdata/*/*.txt")
+	require.NoError(t, err)
+	for _, f := range files {
+		raw, err := os.ReadFile(f)
+		require.NoError(t, err)
+		cases.Write(raw)
+	}
+	codes := regexp.MustCompile("`([A-Z][A-Z_]+[A-Z])`").FindAllStringSubmatch(string(doc), -1)
+	require.NotEmpty(t, codes)
+	var missing []string
+	for _, c := range codes {
+		if code := c[1]; code != "INVALID_SUPERGRAPH" && !strings.Contains(cases.String(), "\n"+code+" ") {
+			missing = append(missing, code)
+		}
+	}
+	require.Empty(t, missing, "docs/composition.md names these codes but no golden case produces them")
 }

@@ -308,6 +308,17 @@ func (m *merger) mergeField(t *mtype, f *mfield) {
 		}
 	}
 	f.description = mostFrequent(descs)
+	// @external copies only repeat the type; the resolving copies decide it, and the
+	// external ones are checked against it below.
+	var resolving []*ast.Type
+	for _, sf := range f.src {
+		if sf != nil && (!sf.external || sf.fakeExternal) {
+			resolving = append(resolving, sf.typ)
+		}
+	}
+	if len(resolving) > 0 {
+		types = resolving
+	}
 	typ, ok := m.outputType(types)
 	if !ok {
 		var parts []string
@@ -906,8 +917,9 @@ func (m *merger) checkOverrides() {
 					m.errorAt("OVERRIDE_SOURCE_HAS_OVERRIDE", []Loc{{Subgraph: m.subs[i].name, Line: sf.pos.line, Column: sf.pos.column}, {Subgraph: m.subs[j].name, Line: src.pos.line, Column: src.pos.column}},
 						"Field \"%s.%s\" on subgraph \"%s\" is also marked with directive @override in subgraph \"%s\". Only one @override directive is allowed per field.", t.name, f.name, m.subs[i].name, m.subs[j].name)
 				}
-				if src := f.src[j]; src != nil && (src.requires != "" || src.provides != "") && sf.overrideLabel == "" {
-					m.hint("OVERRIDE_DIRECTIVE_CAN_BE_REMOVED", "Field \"%s.%s\" on subgraph \"%s\" overrides a copy in \"%s\" that has @requires or @provides", t.name, f.name, m.subs[i].name, m.subs[j].name)
+				if src := f.src[j]; src != nil && (src.requires != "" || src.provides != "") {
+					m.errorAt("OVERRIDE_COLLISION_WITH_ANOTHER_DIRECTIVE", []Loc{{Subgraph: m.subs[i].name, Line: sf.pos.line, Column: sf.pos.column}},
+						"@override cannot be used on field \"%s.%s\" on subgraph \"%s\" since \"%s.%s\" on \"%s\" is marked with directive @requires or @provides", t.name, f.name, m.subs[i].name, t.name, f.name, m.subs[j].name)
 				}
 			}
 		}

@@ -66,7 +66,8 @@ func (sg *subgraph) validate() []Diagnostic {
 			if f.external && f.provides != "" {
 				errs = append(errs, errorf("EXTERNAL_COLLISION_WITH_ANOTHER_DIRECTIVE", sg, f.pos, "Cannot have both @provides and @external on field \"%s\"", coord))
 			}
-			if sg.fed2 && f.external && !f.fakeExternal && !f.usedByKey && !f.usedByRequires && !f.usedByProvides && !sg.implementsInterfaceField(t, f.name) {
+			// (on an interface, or next to @provides, the error above already says what is wrong)
+			if sg.fed2 && t.kind != ast.Interface && f.provides == "" && f.external && !f.fakeExternal && !f.usedByKey && !f.usedByRequires && !f.usedByProvides && !sg.implementsInterfaceField(t, f.name) {
 				errs = append(errs, errorf("EXTERNAL_UNUSED", sg, f.pos, "Field \"%s\" is marked @external but is not used in any federation directive (@key, @provides, @requires) or to satisfy an interface; the field declaration has no use and should be removed (or the field should not be @external).", coord))
 			}
 			if f.hasOverride {
