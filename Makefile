@@ -74,6 +74,10 @@ fuzz:
 	$(GO) test ./planner -run '^$$' -fuzz FuzzPlan -fuzztime $(FUZZTIME)
 	$(GO) test ./federation -run '^$$' -fuzz FuzzParse -fuzztime $(FUZZTIME)
 	$(GO) test ./executor/introspect -run '^$$' -fuzz FuzzField -fuzztime $(FUZZTIME)
+	$(GO) test ./federation/compose -run '^$$' -fuzz FuzzCompose -fuzztime $(FUZZTIME)
+	$(GO) test ./federation/schemadiff -run '^$$' -fuzz FuzzDiff -fuzztime $(FUZZTIME)
+	$(GO) test ./federation/usage -run '^$$' -fuzz FuzzCoordinates -fuzztime $(FUZZTIME)
+	$(GO) test ./federation/usage -run '^$$' -fuzz FuzzSignature -fuzztime $(FUZZTIME)
 
 # The federation gateway audit (46 suites, 199 cases) against the ported subgraphs;
 # rewrites audit/REPORT.md and audit/testdata/status.txt.
