@@ -14,8 +14,9 @@ type CheckResult struct {
 	// Version is the ID of the version the check compared against, 0 when there was
 	// none yet.
 	Version int64
-	SDL     string
-	Passed  bool
+	// SDL is the proposed schema; "" when the check was of removing the subgraph.
+	SDL    string
+	Passed bool
 	// Result is the caller's JSON report of the check; "" for none.
 	Result    string
 	CreatedAt time.Time
@@ -32,7 +33,7 @@ func (s *Store) RecordCheck(ctx context.Context, c CheckResult) (CheckResult, er
 	if c.Version < 0 {
 		v.add("version", "must be 0 (none) or a version ID")
 	}
-	v.sdl("sdl", c.SDL, MaxSubgraphSDLBytes)
+	v.text("sdl", c.SDL, MaxSubgraphSDLBytes) // "" checks removing the subgraph
 	v.jsonText("result", c.Result)
 	if err := v.err(); err != nil {
 		return CheckResult{}, err

@@ -15,34 +15,10 @@ import (
 	"github.com/atrium-gateway/atrium/registry/store/storetest"
 )
 
-// backends are the databases every behaviour test runs on. PostgreSQL's tests skip
-// without ATRIUM_TEST_POSTGRES, and fail without it under CI.
-var backends = []struct {
-	name string
-	dsn  func(testing.TB) string
-}{
-	{store.DialectSQLite, storetest.SQLite},
-	{store.DialectPostgres, storetest.Postgres},
-}
+// eachBackend runs test once per backend; see storetest.Each.
+var eachBackend = storetest.Each
 
-// eachBackend runs test once per backend, each on a fresh database.
-func eachBackend(t *testing.T, test func(t *testing.T, dsn string)) {
-	t.Helper()
-	for _, b := range backends {
-		t.Run(b.name, func(t *testing.T) {
-			t.Parallel()
-			test(t, b.dsn(t))
-		})
-	}
-}
-
-func openStore(t *testing.T, dsn string) *store.Store {
-	t.Helper()
-	s, err := store.Open(t.Context(), dsn)
-	require.NoError(t, err)
-	t.Cleanup(func() { require.NoError(t, s.Close()) })
-	return s
-}
+func openStore(t *testing.T, dsn string) *store.Store { return storetest.Open(t, dsn) }
 
 // subgraph is a valid upsert of a subgraph called name with a one-field schema.
 func subgraph(name string) store.Upsert {

@@ -103,6 +103,16 @@ func (v *validator) subgraphURL(field, raw string) {
 	}
 }
 
+// ValidateSubgraph reports every problem with a subgraph's name, URL and SDL, as
+// Publish would, so that callers can refuse bad input before working on it.
+func ValidateSubgraph(name, url, sdl string) error {
+	var v validator
+	v.subgraphName("name", name)
+	v.subgraphURL("url", url)
+	v.sdl("sdl", sdl, MaxSubgraphSDLBytes)
+	return v.err()
+}
+
 // sdl checks a schema: required, within limit, and storable as text.
 func (v *validator) sdl(field, sdl string, limit int) {
 	if strings.TrimSpace(sdl) == "" {
@@ -141,13 +151,13 @@ func (v *validator) jsonText(field, s string) {
 	v.text(field, s, MaxJSONBytes)
 }
 
-// coordinate matches a schema coordinate: Type.field, Type.field.arg, Enum.VALUE or
-// Input.field.
-var coordinate = regexp.MustCompile(`^[_A-Za-z][_0-9A-Za-z]*\.[_A-Za-z][_0-9A-Za-z]*(\.[_A-Za-z][_0-9A-Za-z]*)?$`)
+// coordinate matches a usage coordinate (package federation/usage): Type, Type.field,
+// Type.field.arg, Enum.VALUE, Input.field, @directive or @directive.arg.
+var coordinate = regexp.MustCompile(`^@?[_A-Za-z][_0-9A-Za-z]*(\.[_A-Za-z][_0-9A-Za-z]*){0,2}$`)
 
 func (v *validator) coordinate(field, c string) {
 	if len(c) > MaxCoordinateBytes || !coordinate.MatchString(c) {
-		v.add(field, "%q is not a schema coordinate such as Type.field, Type.field.argument or Enum.VALUE", truncate(c))
+		v.add(field, "%q is not a schema coordinate such as Type, Type.field, Type.field.argument, Enum.VALUE or @directive", truncate(c))
 	}
 }
 

@@ -65,13 +65,13 @@ func TestBadInputIsRejectedWithTheField(t *testing.T) {
 		require.NoError(t, err)
 		require.Empty(t, list)
 
-		_, err = s.RecordCheck(ctx, store.CheckResult{Subgraph: "bad name", SDL: "", Result: "not json"})
+		_, err = s.RecordCheck(ctx, store.CheckResult{Subgraph: "bad name", SDL: "a\x00b", Result: "not json"})
 		require.True(t, errors.As(err, &all))
 		require.Len(t, all, 3)
 
 		err = s.RecordUsage(ctx, []store.UsageRecord{
-			{Hash: "ok", Count: 1, Coordinates: []string{"Query.user"}},
-			{Hash: "", Count: 0, Coordinates: []string{"Query", "Query.user.id.extra", "Query user"}},
+			{Hash: "ok", Count: 1, Coordinates: []string{"Query.user", "Query", "@skip", "@skip.if"}},
+			{Hash: "", Count: 0, Coordinates: []string{"@", "Query.user.id.extra", "Query user"}},
 		})
 		require.True(t, errors.As(err, &all))
 		fields = fields[:0]

@@ -13,6 +13,8 @@ import (
 	"time"
 
 	"github.com/jackc/pgx/v5"
+
+	"github.com/atrium-gateway/atrium/registry/store"
 )
 
 // PostgresEnv names the environment variable holding the PostgreSQL server tests use,
@@ -82,4 +84,39 @@ func randomHex(n int) string {
 	b := make([]byte, n)
 	_, _ = rand.Read(b) // never fails
 	return hex.EncodeToString(b)
+}
+
+// Backends are the databases every behaviour test runs on, by dialect name.
+var Backends = []struct {
+	Name string
+	DSN  func(testing.TB) string
+}{
+	{"sqlite", SQLite},
+	{"postgres", Postgres},
+}
+
+// Each runs test once per backend, in parallel subtests, each on a fresh database.
+func Each(t *testing.T, test func(t *testing.T, dsn string)) {
+	t.Helper()
+	for _, b := range Backends {
+		t.Run(b.Name, func(t *testing.T) {
+			t.Parallel()
+			test(t, b.DSN(t))
+		})
+	}
+}
+
+// Open opens the store at dsn for the test and closes it when the test ends.
+func Open(t testing.TB, dsn string) *store.Store {
+	t.Helper()
+	s, err := store.Open(t.Context(), dsn)
+	if err != nil {
+		t.Fatalf("open the registry store: %v", err)
+	}
+	t.Cleanup(func() {
+		if err := s.Close(); err != nil {
+			t.Errorf("close the registry store: %v", err)
+		}
+	})
+	return s
 }
