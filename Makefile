@@ -58,11 +58,13 @@ bench-micro:
 lint:
 	@test -z "$$(gofmt -l $$(git ls-files '*.go'))" || (gofmt -l $$(git ls-files '*.go'); exit 1)
 	$(GO) vet ./...
-	# gqlgen's generated packages (demo/*/graph) are not ours to lint.
+	# gqlgen's generated packages (graph/, demo/*/graph) are not ours to lint.
 	$(GO) run $(STATICCHECK) $$($(GO) list ./... | grep -v '/graph$$')
 
-# Regenerates the demo subgraphs (gqlgen) and the playground bundle (npm).
+# Regenerates the registry API (gqlgen.yml → graph/), the demo subgraphs (gqlgen) and the
+# playground bundle (npm).
 generate:
+	$(GO) tool gqlgen generate --config gqlgen.yml
 	$(GO) generate ./demo/...
 	npm --prefix $(PLAYGROUND_WEB) ci --no-audit --no-fund
 	npm --prefix $(PLAYGROUND_WEB) run build
