@@ -176,7 +176,7 @@ func TestCheckJudgesBreakingChangesByUsage(t *testing.T) {
 		require.NoError(t, r.Store().RecordUsage(ctx, []store.UsageRecord{{
 			Hash: "h1", Name: "ProductPage", Document: "query ProductPage{product(upc:\"\"){name}}",
 			Coordinates: []string{"Query", "Query.product", "Query.product.upc", "Product", "Product.name"},
-			Client: "web", Count: 7,
+			Client:      "web", Count: 7,
 		}}))
 		check, err = r.Check(ctx, registry.CheckInput{Name: "products", SDL: next})
 		require.NoError(t, err)
