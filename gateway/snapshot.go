@@ -64,7 +64,15 @@ type Snapshot struct {
 	planning   singleflight.Group
 	inflight   singleflight.Group // identical operations in flight, with Options.Dedup
 	handler    *handler.Server
+	docs       *documentCache
 	overrides  *overrides
+	// refs counts the owner's reference (dropped by Close) and each request a Gateway
+	// serves on the snapshot; the caches close when it reaches 0. ristretto's caches may
+	// not be closed while in use, and a swap leaves requests running on the old snapshot.
+	refs atomic.Int64
+	// ownClient is the HTTP client the snapshot made for itself (no Options.HTTPClient),
+	// whose idle connections close with it.
+	ownClient *http.Client
 }
 
 // NewSnapshot builds the serving state for a supergraph.
@@ -72,8 +80,8 @@ func NewSnapshot(sg *federation.Supergraph, opts Options) (*Snapshot, error) {
 	if opts.PlanCacheSize <= 0 {
 		opts.PlanCacheSize = 10000
 	}
-	client := opts.HTTPClient
-	if client == nil {
+	client, ownClient := opts.HTTPClient, opts.HTTPClient == nil
+	if ownClient {
 		client = gqlconn.DefaultClient()
 	}
 	conns := make([]connectors.Connector, len(sg.Subgraphs))
@@ -101,6 +109,10 @@ func NewSnapshot(sg *federation.Supergraph, opts Options) (*Snapshot, error) {
 		return nil, err
 	}
 	s := &Snapshot{Supergraph: sg, opts: opts, exec: executor.New(sg, conns), plans: plans}
+	if ownClient {
+		s.ownClient = client
+	}
+	s.refs.Store(1)
 	if s.overrides, err = newOverrides(sg, opts.OverrideLabels); err != nil {
 		return nil, err
 	}
@@ -111,6 +123,7 @@ func NewSnapshot(sg *federation.Supergraph, opts Options) (*Snapshot, error) {
 		return nil, err
 	}
 	srv.SetQueryCache(docs)
+	s.docs = docs
 	if !opts.DisableIntrospection {
 		srv.Use(extension.Introspection{})
 	}
@@ -121,8 +134,32 @@ func NewSnapshot(sg *federation.Supergraph, opts Options) (*Snapshot, error) {
 	return s, nil
 }
 
-// Close releases the snapshot's caches. Requests still running on it may finish.
-func (s *Snapshot) Close() { s.plans.Close() }
+// Close releases the snapshot's caches once the requests a Gateway is serving on it have
+// finished. Call it once, when the snapshot will serve no new requests.
+func (s *Snapshot) Close() { s.release() }
+
+// acquire takes a reference for one request; false when the snapshot is closed.
+func (s *Snapshot) acquire() bool {
+	for {
+		n := s.refs.Load()
+		if n <= 0 {
+			return false
+		}
+		if s.refs.CompareAndSwap(n, n+1) {
+			return true
+		}
+	}
+}
+
+func (s *Snapshot) release() {
+	if s.refs.Add(-1) == 0 {
+		s.plans.Close()
+		s.docs.c.Close()
+		if s.ownClient != nil {
+			s.ownClient.CloseIdleConnections()
+		}
+	}
+}
 
 // ServeHTTP serves the GraphQL endpoint.
 func (s *Snapshot) ServeHTTP(w http.ResponseWriter, r *http.Request) {
@@ -196,24 +233,74 @@ func (e *opPlans) bits(vars map[string]any) (uint64, bool) {
 // Gateway serves the current snapshot and swaps in new ones without dropping requests.
 type Gateway struct {
 	current atomic.Pointer[Snapshot]
+	// client is shared by the snapshots Load builds, so that connections to the
+	// subgraphs stay warm across versions.
+	clientOnce sync.Once
+	client     *http.Client
 }
 
-// New returns a gateway serving snap.
+// New returns a gateway serving snap; nil serves nothing until the first Swap or Load.
 func New(snap *Snapshot) *Gateway {
 	g := &Gateway{}
 	g.current.Store(snap)
 	return g
 }
 
-// Current returns the snapshot serving new requests.
+// Current returns the snapshot serving new requests, nil if there is none yet.
 func (g *Gateway) Current() *Snapshot { return g.current.Load() }
 
 // Swap makes snap serve new requests; requests in flight finish on the old one.
 func (g *Gateway) Swap(snap *Snapshot) *Snapshot { return g.current.Swap(snap) }
 
+// Load parses a supergraph, builds its snapshot with opts and swaps it in. A supergraph
+// that does not load changes nothing: the current snapshot keeps serving.
+func (g *Gateway) Load(name, sdl string, opts Options) error {
+	if opts.HTTPClient == nil {
+		g.clientOnce.Do(func() { g.client = gqlconn.DefaultClient() })
+		opts.HTTPClient = g.client
+	}
+	sg, err := federation.Parse(name, sdl)
+	if err != nil {
+		return err
+	}
+	snap, err := NewSnapshot(sg, opts)
+	if err != nil {
+		return err
+	}
+	if old := g.Swap(snap); old != nil {
+		old.Close() // once the requests running on it have finished
+	}
+	return nil
+}
+
+// noSupergraph is the answer while there is no snapshot: a GraphQL error, as a client
+// can read it.
+var noSupergraph = []byte(`{"errors":[{"message":"no supergraph has been published yet","extensions":{"code":"NO_SUPERGRAPH"}}]}`)
+
 // ServeHTTP hands the request to the current snapshot.
 func (g *Gateway) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	g.current.Load().ServeHTTP(w, r)
+	snap := g.acquire()
+	if snap == nil {
+		w.Header().Set("Content-Type", "application/json")
+		w.Header().Set("Retry-After", "1")
+		w.WriteHeader(http.StatusServiceUnavailable)
+		_, _ = w.Write(noSupergraph)
+		return
+	}
+	defer snap.release()
+	snap.ServeHTTP(w, r)
+}
+
+// acquire returns the current snapshot with a reference taken, or nil if there is none.
+// A snapshot swapped out and closed between the load and the reference is skipped: the
+// next load sees its successor.
+func (g *Gateway) acquire() *Snapshot {
+	for {
+		snap := g.current.Load()
+		if snap == nil || snap.acquire() {
+			return snap
+		}
+	}
 }
 
 var _ graphql.ExecutableSchema = (*schema)(nil)

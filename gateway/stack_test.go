@@ -28,8 +28,11 @@ import (
 // stack is the demo: four real gqlgen subgraphs and the gateway, all on loopback, with a
 // call counter per subgraph.
 type stack struct {
-	URL   string
-	Snap  *gateway.Snapshot
+	URL  string
+	Snap *gateway.Snapshot
+	GW   *gateway.Gateway
+	// SDL is the supergraph served, with the subgraphs' real URLs.
+	SDL   string
 	calls map[string]*atomic.Int64
 	subs  map[string]*httptest.Server
 	mu    sync.Mutex
@@ -84,8 +87,8 @@ func startStack(t testing.TB, opts gateway.Options, wraps ...wrap) *stack {
 	snap, err := gateway.NewSnapshot(sg, opts)
 	require.NoError(t, err)
 	t.Cleanup(snap.Close)
-	s.Snap = snap
-	gw := httptest.NewServer(server.New(gateway.New(snap), server.Options{Playground: true}))
+	s.Snap, s.GW, s.SDL = snap, gateway.New(snap), text
+	gw := httptest.NewServer(server.New(s.GW, server.Options{Playground: true}))
 	t.Cleanup(gw.Close)
 	s.URL = gw.URL
 	return s

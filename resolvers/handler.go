@@ -18,11 +18,12 @@ import (
 	"github.com/atrium-gateway/atrium/graph"
 	"github.com/atrium-gateway/atrium/registry"
 	"github.com/atrium-gateway/atrium/registry/store"
+	"github.com/atrium-gateway/atrium/server"
 	"github.com/atrium-gateway/atrium/server/transport"
 )
 
 // Path is where Atrium serves the registry API.
-const Path = "/api/graphql"
+const Path = server.RegistryPath
 
 // MaxBodyBytes bounds a request to the registry API: room for the largest subgraph SDL
 // the store accepts (store.MaxSubgraphSDLBytes), escaped in JSON.

@@ -16,11 +16,17 @@ type Options struct {
 	Path string
 	// Playground serves GraphiQL to browsers opening the endpoint.
 	Playground bool
+	// Registry, when set, serves the registry API at RegistryPath.
+	Registry http.Handler
 }
+
+// RegistryPath is where the registry API is served.
+const RegistryPath = "/api/graphql"
 
 const assetsPath = "/-/playground/"
 
-// New returns the router: api serves GraphQL at opts.Path; GET /health answers readiness.
+// New returns the router: api serves GraphQL at opts.Path, the registry API (if any) is at
+// RegistryPath, and GET /health answers readiness.
 func New(api http.Handler, opts Options) http.Handler {
 	if opts.Path == "" {
 		opts.Path = "/graphql"
@@ -44,6 +50,9 @@ func New(api http.Handler, opts Options) http.Handler {
 		})
 	}
 	mux.Handle(opts.Path, endpoint)
+	if opts.Registry != nil {
+		mux.Handle(RegistryPath, opts.Registry)
+	}
 	return mux
 }
 

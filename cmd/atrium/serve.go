@@ -2,6 +2,8 @@ package main
 
 import (
 	"context"
+	"crypto/rand"
+	"encoding/base64"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -10,6 +12,8 @@ import (
 	"net/http/pprof"
 	"os"
 	"os/signal"
+	"path/filepath"
+	"strings"
 	"syscall"
 	"time"
 
@@ -17,12 +21,18 @@ import (
 
 	"github.com/atrium-gateway/atrium/federation"
 	"github.com/atrium-gateway/atrium/gateway"
+	"github.com/atrium-gateway/atrium/registry"
+	"github.com/atrium-gateway/atrium/registry/store"
+	"github.com/atrium-gateway/atrium/resolvers"
 	"github.com/atrium-gateway/atrium/server"
 )
 
 func serveCommand() *cobra.Command {
 	var (
 		supergraphPath string
+		database       string
+		adminToken     string
+		poll           time.Duration
 		listen         string
 		opts           gateway.Options
 		noPlayground   bool
@@ -30,38 +40,81 @@ func serveCommand() *cobra.Command {
 	)
 	cmd := &cobra.Command{
 		Use:   "serve",
-		Short: "Serve a supergraph's GraphQL API",
-		Long: `Serve the GraphQL API of an Apollo Federation supergraph (the file that
-'rover supergraph compose' writes) at /graphql, with a playground for browsers
-and a health check at /health.`,
-		Example: "  atrium serve --supergraph supergraph.graphql --listen 127.0.0.1:4000",
-		Args:    cobra.NoArgs,
+		Short: "Serve the gateway and the schema registry",
+		Long: `Serve the federated GraphQL API at /graphql (with a playground for browsers) and a
+health check at /health.
+
+By default the supergraph comes from the schema registry, which this process also
+serves at /api/graphql: teams publish subgraphs (atrium subgraph publish), the registry
+composes them, and the gateway swaps in each new version without dropping a request.
+The registry lives in SQLite at ./.atrium/registry.db unless --database names another
+SQLite file or a PostgreSQL server, which several gateways can share: each follows new
+versions within about a second (LISTEN/NOTIFY, with polling as the fallback).
+
+The registry API needs an admin token: --admin-token, or $ATRIUM_ADMIN_TOKEN, or else
+one generated at first start into ./.atrium/admin-token, where the CLI finds it.
+
+With --supergraph the gateway serves that file instead, and reloads it when it changes
+(a file that does not load is logged and the previous supergraph keeps serving).`,
+		Example: `  atrium serve
+  atrium serve --database postgres://atrium@db:5432/atrium
+  atrium serve --supergraph supergraph.graphql --listen 127.0.0.1:4000`,
+		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			sg, err := loadSupergraph(supergraphPath)
-			if err != nil {
-				return err
-			}
-			snap, err := gateway.NewSnapshot(sg, opts)
-			if err != nil {
-				return err
-			}
+			ctx, stop := signal.NotifyContext(cmd.Context(), os.Interrupt, syscall.SIGTERM)
+			defer stop()
 			if pprofAddr != "" {
 				if err := servePprof(pprofAddr); err != nil {
 					return err
 				}
 			}
-			gw := gateway.New(snap)
-			handler := server.New(gw, server.Options{Playground: !noPlayground})
+			gw := gateway.New(nil)
+			routes := server.Options{Playground: !noPlayground}
+			if supergraphPath != "" {
+				sdl, err := readSupergraph(supergraphPath)
+				if err != nil {
+					return err
+				}
+				if err := gw.Load(supergraphPath, sdl, opts); err != nil {
+					return err
+				}
+				go watchFile(ctx, supergraphPath, poll, sdl, func(sdl string) {
+					if err := gw.Load(supergraphPath, sdl, opts); err != nil {
+						slog.Error("the supergraph file changed but does not load; still serving the previous one", "error", err)
+						return
+					}
+					slog.Info("supergraph file reloaded", "path", supergraphPath)
+				})
+			} else {
+				st, err := store.Open(ctx, database)
+				if err != nil {
+					return err
+				}
+				defer st.Close()
+				token, err := resolveAdminToken(adminToken)
+				if err != nil {
+					return err
+				}
+				if routes.Registry, err = resolvers.Handler(registry.New(st), resolvers.Options{AdminToken: token}); err != nil {
+					return err
+				}
+				go registry.Follow(ctx, st, poll, func(v store.Version) error {
+					return gw.Load(fmt.Sprintf("supergraph version %d", v.ID), v.SDL, opts)
+				}, nil)
+			}
 			ln, err := net.Listen("tcp", listen)
 			if err != nil {
 				return err
 			}
-			srv := &http.Server{Handler: handler, ReadHeaderTimeout: 10 * time.Second}
-			ctx, stop := signal.NotifyContext(cmd.Context(), os.Interrupt, syscall.SIGTERM)
-			defer stop()
+			srv := &http.Server{Handler: server.New(gw, routes), ReadHeaderTimeout: 10 * time.Second}
 			errc := make(chan error, 1)
 			go func() { errc <- srv.Serve(ln) }()
-			slog.Info("atrium is serving", "graphql", "http://"+ln.Addr().String()+"/graphql", "subgraphs", len(sg.Subgraphs))
+			base := "http://" + ln.Addr().String()
+			if routes.Registry != nil {
+				slog.Info("atrium is serving", "graphql", base+"/graphql", "registry", base+server.RegistryPath, "database", store.Describe(database))
+			} else {
+				slog.Info("atrium is serving", "graphql", base+"/graphql", "supergraph", supergraphPath)
+			}
 			select {
 			case err := <-errc:
 				return err
@@ -76,7 +129,10 @@ and a health check at /health.`,
 		},
 	}
 	f := cmd.Flags()
-	f.StringVar(&supergraphPath, "supergraph", "supergraph.graphql", "path of the supergraph SDL")
+	f.StringVar(&supergraphPath, "supergraph", "", "serve this supergraph file (and reload it when it changes) instead of the registry's")
+	f.StringVar(&database, "database", os.Getenv("ATRIUM_DATABASE"), "the registry's database: a SQLite file (path.db or sqlite:path) or postgres://…; default $ATRIUM_DATABASE, else ./.atrium/registry.db")
+	f.StringVar(&adminToken, "admin-token", "", "bearer token of the registry API; default $ATRIUM_ADMIN_TOKEN, else generated into ./.atrium/admin-token")
+	f.DurationVar(&poll, "poll", time.Second, "how often to re-read the registry or the --supergraph file for a new version")
 	f.StringVar(&listen, "listen", "127.0.0.1:4000", "address to listen on")
 	f.DurationVar(&opts.SubgraphTimeout, "subgraph-timeout", 30*time.Second, "time limit of each subgraph request")
 	f.IntVar(&opts.MaxDepth, "max-depth", 100, "refuse operations nested deeper than this (0: no limit)")
@@ -90,12 +146,86 @@ and a health check at /health.`,
 	return cmd
 }
 
+// adminTokenFile is where serve keeps a generated admin token, and where the CLI looks.
+const adminTokenFile = ".atrium/admin-token"
+
+// resolveAdminToken returns the registry API's token: the flag's, $ATRIUM_ADMIN_TOKEN, or
+// the one in adminTokenFile, generated at first start.
+func resolveAdminToken(flag string) (string, error) {
+	if flag != "" {
+		return flag, nil
+	}
+	if env := strings.TrimSpace(os.Getenv("ATRIUM_ADMIN_TOKEN")); env != "" {
+		return env, nil
+	}
+	if b, err := os.ReadFile(adminTokenFile); err == nil {
+		if token := strings.TrimSpace(string(b)); token != "" {
+			return token, nil
+		}
+	}
+	raw := make([]byte, 32)
+	if _, err := rand.Read(raw); err != nil {
+		return "", err
+	}
+	token := base64.RawURLEncoding.EncodeToString(raw)
+	if err := os.MkdirAll(filepath.Dir(adminTokenFile), 0o700); err != nil {
+		return "", fmt.Errorf("writing the admin token: %w", err)
+	}
+	if err := os.WriteFile(adminTokenFile, []byte(token+"\n"), 0o600); err != nil {
+		return "", fmt.Errorf("writing the admin token: %w", err)
+	}
+	slog.Info("generated the registry's admin token", "file", adminTokenFile)
+	return token, nil
+}
+
 func loadSupergraph(path string) (*federation.Supergraph, error) {
+	sdl, err := readSupergraph(path)
+	if err != nil {
+		return nil, err
+	}
+	return federation.Parse(path, sdl)
+}
+
+func readSupergraph(path string) (string, error) {
 	b, err := os.ReadFile(path)
 	if err != nil {
-		return nil, fmt.Errorf("reading the supergraph: %w", err)
+		return "", fmt.Errorf("reading the supergraph: %w", err)
 	}
-	return federation.Parse(path, string(b))
+	return string(b), nil
+}
+
+// watchFile calls changed with the file's text each time it differs from the last text
+// seen, until ctx ends. It polls: editors replace files by renaming and Kubernetes swaps
+// ConfigMap folders by symlink, both of which lose inotify watches, while a stat per
+// interval sees every one of them. A file that cannot be read is skipped until it can.
+func watchFile(ctx context.Context, path string, every time.Duration, last string, changed func(string)) {
+	if every <= 0 {
+		every = time.Second
+	}
+	var lastStat os.FileInfo
+	if fi, err := os.Stat(path); err == nil {
+		lastStat = fi
+	}
+	ticker := time.NewTicker(every)
+	defer ticker.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-ticker.C:
+		}
+		fi, err := os.Stat(path)
+		if err != nil || (lastStat != nil && fi.ModTime().Equal(lastStat.ModTime()) && fi.Size() == lastStat.Size() && os.SameFile(fi, lastStat)) {
+			continue
+		}
+		lastStat = fi
+		text, err := readSupergraph(path)
+		if err != nil || text == last {
+			continue
+		}
+		last = text
+		changed(text)
+	}
 }
 
 // servePprof serves net/http/pprof on its own listener, never on the API's.

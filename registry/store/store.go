@@ -167,6 +167,19 @@ func (s *Store) openPostgres(ctx context.Context, dsn string) error {
 }
 
 // redactDSN returns dsn without its password, or a placeholder when it does not parse.
+// Describe names the database dsn opens, for logs: passwords are redacted.
+func Describe(dsn string) string {
+	switch {
+	case dsn == "":
+		return DefaultSQLitePath
+	case strings.HasPrefix(dsn, "postgres://"), strings.HasPrefix(dsn, "postgresql://"):
+		return redactDSN(dsn)
+	case strings.HasPrefix(dsn, "sqlite:"), strings.HasSuffix(dsn, ".db"):
+		return dsn
+	}
+	return "(unrecognized)"
+}
+
 func redactDSN(dsn string) string {
 	u, err := url.Parse(dsn)
 	if err != nil {
