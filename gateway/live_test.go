@@ -86,4 +86,3 @@ func TestNoSupergraphYet(t *testing.T) {
 	assert.Equal(t, http.StatusServiceUnavailable, rec.Code)
 	assert.JSONEq(t, `{"errors":[{"message":"no supergraph has been published yet","extensions":{"code":"NO_SUPERGRAPH"}}]}`, rec.Body.String())
 }
-
