@@ -31,12 +31,15 @@ func (s *schema) Exec(ctx context.Context) graphql.ResponseHandler {
 	if rc.DisableIntrospection && usesIntrospection(rc.Operation) {
 		return graphql.OneShot(graphql.ErrorResponse(ctx, "introspection is disabled"))
 	}
-	plan, err := s.snap.Plan(rc.Operation, rc.Variables)
+	plan, entry, err := s.snap.plan(rc.Operation, rc.Variables)
 	if err != nil {
 		return graphql.OneShot(&graphql.Response{
 			Data:   json.RawMessage("null"),
 			Errors: gqlerror.List{{Message: err.Error(), Extensions: map[string]any{"code": "QUERY_PLANNING_FAILED"}}},
 		})
+	}
+	if u := s.snap.opts.Usage; u != nil {
+		u.count(entry.usageOf(u, s.snap.Supergraph.API, rc.Doc), clientName(rc.Headers))
 	}
 	sent := false
 	return func(ctx context.Context) *graphql.Response {

@@ -53,6 +53,11 @@ type Options struct {
 	// of these labels is read from the overriding subgraph. "percent(N)" labels need no
 	// switch: each request takes them with a probability of N%.
 	OverrideLabels []string
+	// Usage counts the operations planned, per signature and client, for schema checks
+	// (nil: nothing is recorded, at no cost). Share one recorder between the snapshots of
+	// a gateway. Introspection-only operations and those that fail validation or planning
+	// are not recorded.
+	Usage *UsageRecorder
 }
 
 // Snapshot serves one supergraph version. It is immutable once built.
@@ -171,6 +176,12 @@ func (s *Snapshot) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 // the same query text) and per values of the variables that @skip/@include read. A hit
 // allocates nothing.
 func (s *Snapshot) Plan(op *ast.OperationDefinition, vars map[string]any) (*planner.Plan, error) {
+	p, _, err := s.plan(op, vars)
+	return p, err
+}
+
+// plan is Plan, also returning the operation's cache entry.
+func (s *Snapshot) plan(op *ast.OperationDefinition, vars map[string]any) (*planner.Plan, *opPlans, error) {
 	key := uint64(uintptr(unsafe.Pointer(op)))
 	e, ok := s.plans.Get(key)
 	if !ok || e.op != op {
@@ -185,14 +196,14 @@ func (s *Snapshot) Plan(op *ast.OperationDefinition, vars map[string]any) (*plan
 		p := e.byBits[bits]
 		e.mu.Unlock()
 		if p != nil {
-			return p, nil
+			return p, e, nil
 		}
 	}
 	v, err, _ := s.planning.Do(strconv.FormatUint(key, 16)+"/"+strconv.FormatUint(bits.conditions, 16)+"/"+strconv.FormatUint(bits.labels, 16), func() (any, error) {
 		return planner.Build(s.overrides.supergraph(bits.labels), op, vars)
 	})
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	p := v.(*planner.Plan)
 	if cacheable {
@@ -200,16 +211,25 @@ func (s *Snapshot) Plan(op *ast.OperationDefinition, vars map[string]any) (*plan
 		e.byBits[bits] = p
 		e.mu.Unlock()
 	}
-	return p, nil
+	return p, e, nil
 }
 
 // opPlans are the plans of one parsed operation, by @skip/@include variable values and
-// active override labels.
+// active override labels, and what Options.Usage records about the operation.
 type opPlans struct {
 	op       *ast.OperationDefinition
 	condVars []string
 	mu       sync.Mutex
 	byBits   map[planBits]*planner.Plan
+
+	usageOnce sync.Once
+	usage     *opUsage // nil: not recorded
+}
+
+// usageOf describes the operation for r, once; doc is the document op belongs to.
+func (e *opPlans) usageOf(r *UsageRecorder, schema *ast.Schema, doc *ast.QueryDocument) *opUsage {
+	e.usageOnce.Do(func() { e.usage = r.describe(schema, doc, e.op) })
+	return e.usage
 }
 
 // planBits pick one plan of an operation: the values of its condition variables and the

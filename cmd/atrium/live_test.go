@@ -114,7 +114,7 @@ const demoAnswer = `{"data":{"me":{"name":"Ada Lovelace","reviews":[{"product":{
 // The gateway serves nothing until the first publish, then each new version.
 func TestServeFollowsTheRegistry(t *testing.T) {
 	urls := liveSubgraphs(t)
-	base := liveServe(t, "--database", storetest.SQLite(t), "--admin-token", liveToken, "--poll", "100ms")
+	base := liveServe(t, "--database", storetest.SQLite(t), "--admin-token", liveToken, "--poll", "100ms", "--usage-interval", "50ms")
 	status, body, err := query(http.DefaultClient, base, demoQuery)
 	require.NoError(t, err)
 	assert.Equal(t, http.StatusServiceUnavailable, status)
@@ -126,6 +126,22 @@ func TestServeFollowsTheRegistry(t *testing.T) {
 		_, body, err := query(http.DefaultClient, base, demoQuery)
 		return err == nil && body == demoAnswer
 	}, 5*time.Second, 20*time.Millisecond)
+
+	// The gateway records what clients send: a check that removes a field in use fails and
+	// names the operation.
+	req, err := http.NewRequest(http.MethodPost, base+"/graphql", strings.NewReader(`{"query":"query ProductPage { product(upc: \"1\") { name } }"}`))
+	require.NoError(t, err)
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("graphql-client-name", "web")
+	resp, err := http.DefaultClient.Do(req)
+	require.NoError(t, err)
+	resp.Body.Close()
+	next := strings.Replace(demoSchema(t, "products"), "  product(upc: String!): Product\n", "", 1)
+	require.Eventually(t, func() bool {
+		check, err := c.Check(t.Context(), client.CheckInput{Name: "products", SDL: next})
+		return err == nil && !check.Passed && len(check.Changes) == 1 &&
+			fmt.Sprint(check.Changes[0].OperationNames) == "[ProductPage]"
+	}, 5*time.Second, 50*time.Millisecond)
 
 	// Removing inventory removes its fields from the API as soon as it is published.
 	_, err = c.Delete(t.Context(), "inventory", "")

@@ -33,6 +33,7 @@ func serveCommand() *cobra.Command {
 		database       string
 		adminToken     string
 		poll           time.Duration
+		usageInterval  time.Duration
 		listen         string
 		opts           gateway.Options
 		noPlayground   bool
@@ -98,6 +99,13 @@ With --supergraph the gateway serves that file instead, and reloads it when it c
 				if routes.Registry, err = resolvers.Handler(registry.New(st), resolvers.Options{AdminToken: token}); err != nil {
 					return err
 				}
+				// Usage feeds schema checks. The recorder outlives the HTTP server, so that
+				// its last write, when it stops, has the last requests' counts.
+				opts.Usage = gateway.NewUsageRecorder(st, gateway.UsageOptions{FlushInterval: usageInterval})
+				recording, stopRecording := context.WithCancel(context.WithoutCancel(ctx))
+				recorded := make(chan struct{})
+				go func() { opts.Usage.Run(recording); close(recorded) }()
+				defer func() { stopRecording(); <-recorded }()
 				go registry.Follow(ctx, st, poll, func(v store.Version) error {
 					return gw.Load(fmt.Sprintf("supergraph version %d", v.ID), v.SDL, opts)
 				}, nil)
@@ -133,6 +141,7 @@ With --supergraph the gateway serves that file instead, and reloads it when it c
 	f.StringVar(&database, "database", os.Getenv("ATRIUM_DATABASE"), "the registry's database: a SQLite file (path.db or sqlite:path) or postgres://…; default $ATRIUM_DATABASE, else ./.atrium/registry.db")
 	f.StringVar(&adminToken, "admin-token", "", "bearer token of the registry API; default $ATRIUM_ADMIN_TOKEN, else generated into ./.atrium/admin-token")
 	f.DurationVar(&poll, "poll", time.Second, "how often to re-read the registry or the --supergraph file for a new version")
+	f.DurationVar(&usageInterval, "usage-interval", gateway.DefaultUsageFlushInterval, "how often the gateway writes the operations it served to the registry, for schema checks")
 	f.StringVar(&listen, "listen", "127.0.0.1:4000", "address to listen on")
 	f.DurationVar(&opts.SubgraphTimeout, "subgraph-timeout", 30*time.Second, "time limit of each subgraph request")
 	f.IntVar(&opts.MaxDepth, "max-depth", 100, "refuse operations nested deeper than this (0: no limit)")
