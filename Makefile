@@ -15,13 +15,20 @@ build:
 	$(GO) build -o $(BIN)/atrium ./cmd/atrium
 	$(GO) build -o $(BIN)/demo-subgraphs ./demo/cmd/demo-subgraphs
 
-# Starts the four demo subgraphs (ports 4001-4004) and the gateway on $(LISTEN).
+# Starts the four demo subgraphs (ports 4001-4004) and Atrium on $(LISTEN): the gateway and
+# the schema registry (SQLite in ./.atrium). The demo subgraphs are published to the registry,
+# which composes the supergraph the gateway then serves; publishing again changes nothing.
 run: build
 	@$(BIN)/demo-subgraphs & demo=$$!; \
 	trap 'kill $$demo $$gw 2>/dev/null; wait' EXIT INT TERM; \
 	for i in $$(seq 1 50); do (echo > /dev/tcp/127.0.0.1/4004) 2>/dev/null && break; sleep 0.1; done; \
-	$(BIN)/atrium serve --supergraph demo/supergraph.graphql --listen $(LISTEN) --debug & gw=$$!; \
-	echo "Atrium: GraphQL and playground at http://$(LISTEN)/graphql, health at http://$(LISTEN)/health"; \
+	$(BIN)/atrium serve --listen $(LISTEN) --debug & gw=$$!; \
+	l=$(LISTEN); for i in $$(seq 1 100); do (echo > /dev/tcp/$${l%:*}/$${l##*:}) 2>/dev/null && break; sleep 0.1; done; \
+	for s in accounts:4001 products:4002 reviews:4003 inventory:4004; do \
+		$(BIN)/atrium subgraph publish --endpoint http://$(LISTEN)/api/graphql \
+			--name $${s%%:*} --url http://127.0.0.1:$${s##*:}/graphql --message "make run" || exit 1; \
+	done; \
+	echo "Atrium: GraphQL and playground at http://$(LISTEN)/graphql, registry API at http://$(LISTEN)/api/graphql (token in .atrium/admin-token), health at http://$(LISTEN)/health"; \
 	wait -n $$demo $$gw
 
 # Node packages the tests run (the graphql-http conformance audit).

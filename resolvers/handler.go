@@ -120,7 +120,7 @@ func present(ctx context.Context, err error, log *slog.Logger) *gqlerror.Error {
 		out.Message = "invalid input: " + one.Error()
 		out.Extensions = map[string]any{"code": "BAD_USER_INPUT"}
 	case errors.Is(err, store.ErrNotFound):
-		out.Message = err.Error()
+		out.Message = out.Err.Error() // the cause's words, without gqlerror's location prefix
 		out.Extensions = map[string]any{"code": "NOT_FOUND"}
 	case errors.Is(err, errInternal):
 		out.Message = errInternal.Error()

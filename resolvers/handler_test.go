@@ -132,7 +132,7 @@ func TestRegistryAPIRefusesBadInput(t *testing.T) {
 	require.ErrorContains(t, err, "must not contain credentials")
 
 	_, err = c.Delete(ctx, "nobody", "")
-	require.ErrorContains(t, err, `no subgraph named "nobody"`)
+	require.EqualError(t, err, `there is no subgraph named "nobody": not found`)
 
 	_, err = c.Check(ctx, client.CheckInput{Name: "x", SDL: "type Query { a: Int }", WindowHours: 100000})
 	require.ErrorContains(t, err, "window")

@@ -7,7 +7,6 @@ import (
 	"io"
 	"net"
 	"net/http"
-	"net/http/httptest"
 	"os"
 	"sort"
 	"strings"
@@ -19,10 +18,6 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"github.com/atrium-gateway/atrium/demo/accounts"
-	"github.com/atrium-gateway/atrium/demo/inventory"
-	"github.com/atrium-gateway/atrium/demo/products"
-	"github.com/atrium-gateway/atrium/demo/reviews"
 	"github.com/atrium-gateway/atrium/federation/compose"
 	"github.com/atrium-gateway/atrium/registry/client"
 	"github.com/atrium-gateway/atrium/registry/store/storetest"
@@ -30,29 +25,11 @@ import (
 
 const liveToken = "live-test-token"
 
-// liveSubgraphs starts the four demo subgraphs and returns their URLs by name.
-func liveSubgraphs(t *testing.T) map[string]string {
-	t.Helper()
-	urls := map[string]string{}
-	for name, h := range map[string]http.Handler{
-		accounts.Name: accounts.Handler(), products.Name: products.Handler(),
-		reviews.Name: reviews.Handler(), inventory.Name: inventory.Handler(),
-	} {
-		srv := httptest.NewServer(h)
-		t.Cleanup(srv.Close)
-		urls[name] = srv.URL + "/graphql"
-	}
-	return urls
-}
-
 // liveServe runs `atrium serve args…` until the test ends and returns its base URL once
 // it answers /health.
 func liveServe(t *testing.T, args ...string) string {
 	t.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	require.NoError(t, err)
-	addr := ln.Addr().String()
-	require.NoError(t, ln.Close())
+	addr := freeAddr(t)
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)
 	go func() {
@@ -78,6 +55,15 @@ func liveServe(t *testing.T, args ...string) string {
 		return resp.StatusCode == http.StatusOK
 	}, 10*time.Second, 20*time.Millisecond)
 	return base
+}
+
+// freeAddr returns a loopback address nothing listens on (for a moment).
+func freeAddr(t *testing.T) string {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	require.NoError(t, err)
+	defer ln.Close()
+	return ln.Addr().String()
 }
 
 // query posts a GraphQL query and returns the status and body.
@@ -113,7 +99,7 @@ const demoAnswer = `{"data":{"me":{"name":"Ada Lovelace","reviews":[{"product":{
 
 // The gateway serves nothing until the first publish, then each new version.
 func TestServeFollowsTheRegistry(t *testing.T) {
-	urls := liveSubgraphs(t)
+	urls := startDemoSubgraphs(t)
 	base := liveServe(t, "--database", storetest.SQLite(t), "--admin-token", liveToken, "--poll", "100ms", "--usage-interval", "50ms")
 	status, body, err := query(http.DefaultClient, base, demoQuery)
 	require.NoError(t, err)
@@ -155,7 +141,7 @@ func TestServeFollowsTheRegistry(t *testing.T) {
 // Publishing while clients send requests fails none of them: requests in flight finish on
 // the version they started on, new ones take the new version.
 func TestPublishUnderLoadFailsNoRequest(t *testing.T) {
-	urls := liveSubgraphs(t)
+	urls := startDemoSubgraphs(t)
 	base := liveServe(t, "--database", storetest.SQLite(t), "--admin-token", liveToken, "--poll", "50ms")
 	c := &client.Client{Endpoint: base + "/api/graphql", Token: liveToken}
 	publishAll(t, c, urls)
@@ -227,7 +213,7 @@ func TestPublishUnderLoadFailsNoRequest(t *testing.T) {
 // what delivers).
 func TestTwoGatewaysFollowOnePostgresRegistry(t *testing.T) {
 	dsn := storetest.Postgres(t)
-	urls := liveSubgraphs(t)
+	urls := startDemoSubgraphs(t)
 	a := liveServe(t, "--database", dsn, "--admin-token", liveToken, "--poll", "30s")
 	b := liveServe(t, "--database", dsn, "--admin-token", liveToken, "--poll", "30s")
 	c := &client.Client{Endpoint: a + "/api/graphql", Token: liveToken}
@@ -258,7 +244,7 @@ func TestTwoGatewaysFollowOnePostgresRegistry(t *testing.T) {
 // With --supergraph the gateway serves the file and reloads it when it changes; a change
 // that does not load keeps the previous supergraph serving.
 func TestServeWatchesTheSupergraphFile(t *testing.T) {
-	urls := liveSubgraphs(t)
+	urls := startDemoSubgraphs(t)
 	composeFile := func(names ...string) string {
 		var inputs []compose.Input
 		for _, n := range names {

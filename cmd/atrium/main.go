@@ -26,7 +26,7 @@ func rootCommand() *cobra.Command {
 		SilenceUsage:  true,
 		SilenceErrors: true,
 	}
-	root.AddCommand(serveCommand(), composeCommand(), planCommand(), versionCommand())
+	root.AddCommand(serveCommand(), composeCommand(), planCommand(), versionCommand(), subgraphCommand(), supergraphCommand())
 	return root
 }
 

@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"io"
-	"net"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -77,7 +76,12 @@ func TestServeRefusesABadSupergraph(t *testing.T) {
 }
 
 func TestEveryCommandHasHelp(t *testing.T) {
-	for _, c := range [][]string{{"--help"}, {"serve", "--help"}, {"plan", "--help"}, {"version", "--help"}} {
+	for _, c := range [][]string{
+		{"--help"}, {"serve", "--help"}, {"plan", "--help"}, {"version", "--help"},
+		{"subgraph", "--help"}, {"subgraph", "publish", "--help"}, {"subgraph", "check", "--help"},
+		{"subgraph", "list", "--help"}, {"subgraph", "delete", "--help"},
+		{"supergraph", "--help"}, {"supergraph", "fetch", "--help"},
+	} {
 		out, err := run(t, context.Background(), c...)
 		require.NoError(t, err)
 		assert.Contains(t, out, "Usage:")
@@ -98,10 +102,7 @@ func TestServeEndToEnd(t *testing.T) {
 		text = strings.ReplaceAll(text, "http://127.0.0.1:"+port+"/graphql", srv.URL)
 	}
 	path := writeFile(t, "supergraph.graphql", text)
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	require.NoError(t, err)
-	addr := ln.Addr().String()
-	require.NoError(t, ln.Close())
+	addr := freeAddr(t)
 
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)
