@@ -522,7 +522,7 @@ never reads half a file.`,
 			}
 			switch {
 			case asJSON:
-				return printJSON(cmd.OutOrStdout(), versionJSON(v))
+				return printJSON(cmd.OutOrStdout(), v)
 			case toFile:
 				_, err = fmt.Fprintf(cmd.ErrOrStderr(), "wrote version %d of the supergraph to %s\n", v.ID, output)
 			default:
@@ -598,33 +598,6 @@ func checkJSON(res *client.Check) checkOut {
 			Change: ch.Change, InUse: ch.InUse, Operations: ch.Operations, Requests: ch.Requests,
 			OperationNames: nonNil(ch.OperationNames),
 		}
-	}
-	return out
-}
-
-type subgraphRefOut struct {
-	Name    string `json:"name"`
-	URL     string `json:"url"`
-	SDLHash string `json:"sdlHash"`
-}
-
-type versionOut struct {
-	ID        int64             `json:"id"`
-	SDL       string            `json:"sdl"`
-	Subgraphs []subgraphRefOut  `json:"subgraphs"`
-	Changes   []registry.Change `json:"changes"`
-	Publisher string            `json:"publisher"`
-	Message   string            `json:"message"`
-	CreatedAt time.Time         `json:"createdAt"`
-}
-
-// versionJSON spells the subgraph references as the API does: client.Version holds them
-// as store.SubgraphRef, which has no JSON field names.
-func versionJSON(v *client.Version) versionOut {
-	out := versionOut{ID: v.ID, SDL: v.SDL, Changes: nonNil(v.Changes), Publisher: v.Publisher, Message: v.Message, CreatedAt: v.CreatedAt}
-	out.Subgraphs = make([]subgraphRefOut, len(v.Subgraphs))
-	for i, s := range v.Subgraphs {
-		out.Subgraphs[i] = subgraphRefOut{Name: s.Name, URL: s.URL, SDLHash: s.SDLHash}
 	}
 	return out
 }

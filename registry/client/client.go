@@ -14,7 +14,6 @@ import (
 
 	"github.com/atrium-gateway/atrium/federation/compose"
 	"github.com/atrium-gateway/atrium/registry"
-	"github.com/atrium-gateway/atrium/registry/store"
 )
 
 // Client calls one registry API endpoint with one token.
@@ -101,13 +100,20 @@ func (c *Client) Do(ctx context.Context, query string, vars map[string]any, data
 
 // Version is a supergraph version as the API returns it.
 type Version struct {
-	ID        int64               `json:"id"`
-	SDL       string              `json:"sdl"`
-	Subgraphs []store.SubgraphRef `json:"subgraphs"`
-	Changes   []registry.Change   `json:"changes"`
-	Publisher string              `json:"publisher"`
-	Message   string              `json:"message"`
-	CreatedAt time.Time           `json:"createdAt"`
+	ID        int64             `json:"id"`
+	SDL       string            `json:"sdl"`
+	Subgraphs []SubgraphRef     `json:"subgraphs"`
+	Changes   []registry.Change `json:"changes"`
+	Publisher string            `json:"publisher"`
+	Message   string            `json:"message"`
+	CreatedAt time.Time         `json:"createdAt"`
+}
+
+// SubgraphRef is one subgraph as a version was composed from it.
+type SubgraphRef struct {
+	Name    string `json:"name"`
+	URL     string `json:"url"`
+	SDLHash string `json:"sdlHash"`
 }
 
 // PublishResult is what a publish or delete did.
