@@ -13,10 +13,13 @@ import (
 var keptDirectives = map[string]bool{"deprecated": true, "specifiedBy": true, "oneOf": true}
 
 // apiSchema derives the client-facing schema: the supergraph without link/join machinery,
-// without @inaccessible elements and without type-system directives other than the built-in
-// ones.
+// without @inaccessible elements, without the elements of any linked spec (those of
+// directives composed with @composeDirective too, even executable ones, as Apollo's API
+// schema drops them) and without type-system directives other than the built-in ones.
 func apiSchema(file string, doc *ast.SchemaDocument, sp *specs) (*ast.Schema, error) {
-	hidden := func(dirs ast.DirectiveList) bool { return dirs.ForName(sp.inaccessible) != nil }
+	hidden := func(dirs ast.DirectiveList) bool {
+		return sp.inaccessible != "" && dirs.ForName(sp.inaccessible) != nil
+	}
 	clean := func(dirs ast.DirectiveList) ast.DirectiveList {
 		var out ast.DirectiveList
 		for _, d := range dirs {
@@ -29,7 +32,7 @@ func apiSchema(file string, doc *ast.SchemaDocument, sp *specs) (*ast.Schema, er
 	gone := map[string]bool{}
 	all := append(append(ast.DefinitionList{}, doc.Definitions...), doc.Extensions...)
 	for _, def := range all {
-		if sp.isMachinery(def.Name) || hidden(def.Directives) {
+		if sp.isMachinery(def.Name) || sp.owns(def.Name) || hidden(def.Directives) {
 			gone[def.Name] = true
 		}
 	}
@@ -39,8 +42,9 @@ func apiSchema(file string, doc *ast.SchemaDocument, sp *specs) (*ast.Schema, er
 	}
 	for _, d := range doc.Directives {
 		// Only executable directives defined by the supergraph itself reach clients; type-system
-		// directives (join, link, tag, inaccessible, composed ones) stay behind the gateway.
-		if d.Name == sp.linkName || strings.HasPrefix(d.Name, sp.join+"__") || !executable(d) {
+		// directives and every linked spec's (join, link, tag, inaccessible, composed ones)
+		// stay behind the gateway.
+		if d.Name == sp.linkName || strings.HasPrefix(d.Name, sp.join+"__") || sp.owns("@"+d.Name) || !executable(d) {
 			continue
 		}
 		out.Directives = append(out.Directives, d)

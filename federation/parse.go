@@ -38,9 +38,29 @@ func errAt(file string, pos *ast.Position, format string, args ...any) *Error {
 type specs struct {
 	join         string // prefix, "join" → @join__type
 	joinVersion  string // "v0.3"
-	inaccessible string // directive name without @
-	tag          string
+	inaccessible string // directive name without @; "" when the supergraph does not link it
 	linkName     string // "link" or "core"
+	// features are the names every linked spec (custom ones too) owns in this schema.
+	features []featureNames
+}
+
+// featureNames are a linked spec's names in a schema: its alias (@alias, alias__X) and its
+// imports (directives with their "@").
+type featureNames struct {
+	alias   string
+	imports map[string]bool
+}
+
+// owns reports whether the directive (name starting with "@") or type belongs to a linked
+// spec: the API schema drops such elements, as Apollo's does.
+func (sp *specs) owns(name string) bool {
+	bare := strings.TrimPrefix(name, "@")
+	for _, f := range sp.features {
+		if f.imports[name] || strings.HasPrefix(bare, f.alias+"__") || strings.HasPrefix(name, "@") && bare == f.alias {
+			return true
+		}
+	}
+	return false
 }
 
 const (
@@ -106,7 +126,7 @@ func fromGQLError(file string, err error) error {
 }
 
 func readSpecs(file string, doc *ast.SchemaDocument) (*specs, error) {
-	sp := &specs{inaccessible: "inaccessible", tag: "tag"}
+	sp := &specs{}
 	var schemaDirs ast.DirectiveList
 	for _, s := range doc.Schema {
 		schemaDirs = append(schemaDirs, s.Directives...)
@@ -126,10 +146,15 @@ func readSpecs(file string, doc *ast.SchemaDocument) (*specs, error) {
 			continue
 		}
 		pos = d.Position
-		base, version, _ := strings.Cut(strings.TrimPrefix(strings.TrimPrefix(url, "https://"), "http://"), "/v")
+		trimmed := strings.TrimPrefix(strings.TrimPrefix(url, "https://"), "http://")
+		base, version := trimmed, ""
+		if i := strings.LastIndex(trimmed, "/v"); i >= 0 {
+			base, version = trimmed[:i], trimmed[i+2:]
+		}
 		base = "https://" + base + "/"
 		version = "v" + version
 		as := argString(d, "as")
+		sp.features = append(sp.features, linkedNames(d, base, as))
 		switch base {
 		case specJoin:
 			if _, ok := supportedJoin[version]; !ok {
@@ -140,15 +165,11 @@ func readSpecs(file string, doc *ast.SchemaDocument) (*specs, error) {
 				sp.join = as
 			}
 		case specInaccessible:
+			sp.inaccessible = "inaccessible"
 			if as != "" {
 				sp.inaccessible = as
 			}
 			sp.inaccessible = importedName(d, "@inaccessible", sp.inaccessible)
-		case specTag:
-			if as != "" {
-				sp.tag = as
-			}
-			sp.tag = importedName(d, "@tag", sp.tag)
 		case specLink:
 			sp.linkName = "link"
 		case specCore:
@@ -166,6 +187,40 @@ func readSpecs(file string, doc *ast.SchemaDocument) (*specs, error) {
 		return nil, errAt(file, pos, "not a supergraph: the schema does not @link the join spec (https://specs.apollo.dev/join/v0.x); compose the subgraphs into a supergraph first")
 	}
 	return sp, nil
+}
+
+// linkedNames reads the names a @link gives its spec: the alias (`as:`, else the spec's
+// name, the last path segment before the version) and the imports.
+func linkedNames(d *ast.Directive, base, as string) featureNames {
+	f := featureNames{alias: as, imports: map[string]bool{}}
+	if f.alias == "" {
+		parts := strings.Split(strings.TrimSuffix(base, "/"), "/")
+		f.alias = parts[len(parts)-1]
+	}
+	if imp := d.Arguments.ForName("import"); imp != nil && imp.Value != nil {
+		for _, c := range imp.Value.Children {
+			v := c.Value
+			switch v.Kind {
+			case ast.StringValue:
+				f.imports[v.Raw] = true
+			case ast.ObjectValue:
+				name, as := "", ""
+				for _, field := range v.Children {
+					switch field.Name {
+					case "name":
+						name = field.Value.Raw
+					case "as":
+						as = field.Value.Raw
+					}
+				}
+				if as == "" {
+					as = name
+				}
+				f.imports[as] = true
+			}
+		}
+	}
+	return f
 }
 
 // importedName finds `import: [{name: "@x", as: "@y"}]` renames.

@@ -185,3 +185,49 @@ func asError(err error, target **Error) bool {
 	}
 	return ok
 }
+
+// A supergraph with composed directives (@composeDirective) loads: custom @link features are
+// read, their directives applied anywhere, and the API schema drops them all, as Apollo's
+// does. The inaccessible spec here is aliased (_0inaccessible) and imported renamed, while a
+// composed directive is named @inaccessible: only the spec's hides anything.
+func TestComposedDirectivesLeaveTheAPISchema(t *testing.T) {
+	sdl := `schema
+  @link(url: "https://specs.apollo.dev/link/v1.0")
+  @link(url: "https://specs.apollo.dev/join/v0.3", for: EXECUTION)
+  @link(url: "https://specs.apollo.dev/inaccessible/v0.2", as: "_0inaccessible", for: SECURITY, import: [{name: "@inaccessible", as: "@federation__inaccessible"}])
+  @link(url: "https://myspecs.dev/f-oo/v1.0", as: "_1foo", import: [{name: "@foo", as: "@inaccessible"}, "@trace"])
+  @inaccessible(name: "schema")
+{
+  query: Query
+}
+
+directive @federation__inaccessible on FIELD_DEFINITION | OBJECT | INTERFACE | UNION | ARGUMENT_DEFINITION | SCALAR | ENUM | ENUM_VALUE | INPUT_OBJECT | INPUT_FIELD_DEFINITION
+directive @inaccessible(name: String!) repeatable on SCHEMA | FIELD_DEFINITION
+directive @trace on FIELD | FIELD_DEFINITION
+directive @plain on FIELD
+directive @join__field(graph: join__Graph, requires: join__FieldSet, provides: join__FieldSet, type: String, external: Boolean, override: String, usedOverridden: Boolean) repeatable on FIELD_DEFINITION | INPUT_FIELD_DEFINITION
+directive @join__graph(name: String!, url: String!) on ENUM_VALUE
+directive @join__type(graph: join__Graph!, key: join__FieldSet, extension: Boolean! = false, resolvable: Boolean! = true, isInterfaceObject: Boolean! = false) repeatable on OBJECT | INTERFACE | UNION | ENUM | INPUT_OBJECT | SCALAR
+directive @link(url: String, as: String, for: link__Purpose, import: [link__Import]) repeatable on SCHEMA
+scalar join__FieldSet
+enum join__Graph { A @join__graph(name: "a", url: "http://a/graphql") }
+scalar link__Import
+enum link__Purpose { SECURITY EXECUTION }
+
+type Query @join__type(graph: A) {
+  a: String @inaccessible(name: "a") @trace
+  b: String @federation__inaccessible
+}
+`
+	sg, err := Parse("custom.graphql", sdl)
+	require.NoError(t, err)
+	q := sg.API.Types["Query"]
+	require.NotNil(t, q)
+	assert.NotNil(t, q.Fields.ForName("a"), "a custom @inaccessible hides nothing")
+	assert.Nil(t, q.Fields.ForName("b"))
+	assert.Empty(t, q.Fields.ForName("a").Directives)
+	for _, d := range []string{"inaccessible", "federation__inaccessible", "trace"} {
+		assert.Nil(t, sg.API.Directives[d], "@%s belongs to a linked spec", d)
+	}
+	assert.NotNil(t, sg.API.Directives["plain"], "an executable directive of no spec stays")
+}

@@ -122,6 +122,11 @@ func Compose(inputs []Input) Result {
 		return r
 	}
 	m := newMerger(subs)
+	m.prepare()
+	if len(m.errors) > 0 {
+		r.Errors, r.Hints = m.errors, m.hints
+		return r
+	}
 	m.merge()
 	r.Hints = m.hints
 	if len(m.errors) > 0 {

@@ -27,6 +27,23 @@ func FuzzCompose(f *testing.F) {
 			f.Add(subs[0].SDL, subs[1].SDL)
 		}
 	}
+	// A pair composing a custom directive (@composeDirective), which no audit suite has.
+	f.Add(`extend schema
+  @link(url: "https://specs.apollo.dev/federation/v2.3", import: ["@key", "@composeDirective", "@tag"])
+  @link(url: "https://myspecs.dev/meta/v1.0", import: ["@meta"])
+  @composeDirective(name: "@meta")
+  @meta(level: 1)
+directive @meta(level: Int = 0, ids: [ID!], range: Range) repeatable on SCHEMA | OBJECT | FIELD_DEFINITION | ARGUMENT_DEFINITION | ENUM_VALUE
+input Range { min: Float max: Float = 2.5 }
+enum Color { RED @meta(level: 2) GREEN }
+type Query { t(id: ID @meta(ids: ["1"])): T @meta(range: {min: 1}) @tag(name: "q") c: Color }
+type T @key(fields: "id") @meta { id: ID! }`, `extend schema
+  @link(url: "https://specs.apollo.dev/federation/v2.3", import: ["@key", "@composeDirective"])
+  @link(url: "https://myspecs.dev/meta/v1.0", import: ["@meta"])
+  @composeDirective(name: "@meta")
+directive @meta(level: Int = 0, ids: [ID!], range: Range) repeatable on SCHEMA | OBJECT | FIELD_DEFINITION | ARGUMENT_DEFINITION | ENUM_VALUE
+input Range { min: Float max: Float = 2.5 }
+type T @key(fields: "id") @meta(level: 3) { id: ID! x: Int @meta }`)
 	f.Fuzz(func(t *testing.T, a, b string) {
 		start := time.Now()
 		defer func() {

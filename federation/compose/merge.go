@@ -16,6 +16,13 @@ type merger struct {
 	hints  []Diagnostic
 	// joinVersion is the join spec the output links: v0.3, or v0.4 for override labels.
 	joinVersion string
+	// tagName and inaccessibleName name those directives in the supergraph ("" when no
+	// subgraph uses them); custom holds what @composeDirective adds; links are the @link
+	// lines after join's.
+	tagName, inaccessibleName string
+	custom                    *customDirectives
+	links                     []*supergraphLink
+	schemaExtra               []string
 }
 
 // mtype is a supergraph type with, per subgraph, its definition there (nil where absent).
@@ -32,6 +39,8 @@ type mtype struct {
 	tags         []string
 	usedAsInput  bool
 	usedAsOutput bool
+	// extra are the directives printed after the join ones (@tag, @deprecated, composed).
+	extra []string
 }
 
 type mfield struct {
@@ -47,7 +56,10 @@ type mfield struct {
 	// fromInterfaceObject: the field is the interface's, added to an implementation by an
 	// @interfaceObject subgraph; it is printed with a graph-less @join__field.
 	fromInterfaceObject bool
-	joins               []string
+	// copiedFrom is the interface's field a fromInterfaceObject field copies.
+	copiedFrom *mfield
+	joins      []string
+	extra      []string
 }
 
 type marg struct {
@@ -58,19 +70,37 @@ type marg struct {
 	inaccessible bool
 	tags         []string
 	deprecated   *ast.Directive
+	// dirs and has are the argument's directives in each subgraph defining it.
+	dirs  []ast.DirectiveList
+	has   []bool
+	extra []string
 }
 
 type mvalue struct {
 	name         string
 	src          []bool
+	vals         []*svalue
 	description  string
 	inaccessible bool
 	tags         []string
 	deprecated   *ast.Directive
+	extra        []string
 }
 
 func newMerger(subs []*subgraph) *merger {
-	return &merger{subs: subs, types: map[string]*mtype{}, joinVersion: "v0.3"}
+	m := &merger{subs: subs, types: map[string]*mtype{}, joinVersion: "v0.3"}
+	for _, sg := range m.subs {
+		if sg.version >= 7 {
+			for _, st := range sg.types {
+				for _, f := range st.fields {
+					if f.overrideLabel != "" {
+						m.joinVersion = "v0.4"
+					}
+				}
+			}
+		}
+	}
+	return m
 }
 
 func (m *merger) errorAt(code string, locs []Loc, format string, args ...any) {
@@ -95,17 +125,6 @@ func (m *merger) merge() {
 				m.order = append(m.order, name)
 			}
 			t.src[i] = st
-		}
-	}
-	for _, sg := range m.subs {
-		if sg.version >= 7 {
-			for _, st := range sg.types {
-				for _, f := range st.fields {
-					if f.overrideLabel != "" {
-						m.joinVersion = "v0.4"
-					}
-				}
-			}
 		}
 	}
 	for _, name := range m.order {
@@ -135,12 +154,16 @@ func (m *merger) merge() {
 			m.mergeInputFields(t)
 		}
 	}
+	m.resolveComposedDefinitions()
 	m.addInterfaceObjectFields()
 	m.markEnumUsage()
 	for _, name := range m.order {
 		if t := m.types[name]; t.kind == ast.Enum {
 			m.mergeEnum(t)
 		}
+	}
+	if len(m.errors) == 0 {
+		m.mergeAppliedDirectives()
 	}
 	m.checkExtensions()
 	m.checkOverrides()
@@ -408,10 +431,12 @@ func (m *merger) mergeArgs(coord string, f *mfield) {
 				}
 			}
 		}
+		ma.dirs, ma.has = make([]ast.DirectiveList, len(m.subs)), make([]bool, len(m.subs))
 		for i, sf := range f.src {
 			if sf == nil {
 				continue
 			}
+			ma.dirs[i], ma.has[i] = sf.args.ForName(name).Directives, true
 			for _, d := range sf.args.ForName(name).Directives {
 				if m.subs[i].is(d, "inaccessible") {
 					ma.inaccessible = true
@@ -641,7 +666,7 @@ func (m *merger) addInterfaceObjectFields() {
 					f := iface.field(sf.name)
 					impl.fields = append(impl.fields, &mfield{name: f.name, typ: f.typ, args: f.args,
 						description: f.description, src: make([]*sfield, len(m.subs)), fromInterfaceObject: true,
-						inaccessible: f.inaccessible, tags: f.tags, deprecated: f.deprecated})
+						inaccessible: f.inaccessible, tags: f.tags, deprecated: f.deprecated, copiedFrom: f})
 				}
 			}
 		}
@@ -681,6 +706,14 @@ func (m *merger) markEnumUsage() {
 			}
 		}
 	}
+	// Composed directives' arguments are input positions too.
+	for _, name := range m.composedNames() {
+		if def := m.custom.defs[name]; def != nil {
+			for _, a := range def.Arguments {
+				mark(a.Type, true)
+			}
+		}
+	}
 }
 
 // mergeEnum: output-only enums take the union of values, input-only ones the intersection,
@@ -694,10 +727,11 @@ func (m *merger) mergeEnum(t *mtype) {
 		for _, sv := range st.values {
 			v := t.value(sv.name)
 			if v == nil {
-				v = &mvalue{name: sv.name, src: make([]bool, len(m.subs))}
+				v = &mvalue{name: sv.name, src: make([]bool, len(m.subs)), vals: make([]*svalue, len(m.subs))}
 				t.values = append(t.values, v)
 			}
 			v.src[i] = true
+			v.vals[i] = sv
 			v.inaccessible = v.inaccessible || sv.inaccessible
 			v.tags = appendUnique(v.tags, sv.tags...)
 			if v.description == "" {

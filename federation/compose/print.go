@@ -22,11 +22,6 @@ const (
 // each sorted the way JavaScript's localeCompare sorts names.
 func (m *merger) print() string {
 	var defs []printed
-	usesInaccessible, usesTag := false, false
-	for _, sg := range m.subs {
-		usesInaccessible = usesInaccessible || sg.usesInaccessible
-		usesTag = usesTag || sg.usesTag
-	}
 	join := m.joinVersion
 	fieldArgs := "graph: join__Graph, requires: join__FieldSet, provides: join__FieldSet, type: String, external: Boolean, override: String, usedOverridden: Boolean"
 	if join != "v0.3" {
@@ -46,11 +41,16 @@ func (m *merger) print() string {
 		directive("join__directive", "(graphs: [join__Graph!], name: String!, args: join__DirectiveArguments) repeatable on SCHEMA | OBJECT | INTERFACE | FIELD_DEFINITION")
 		defs = append(defs, printed{name: "join__DirectiveArguments", text: "scalar join__DirectiveArguments"})
 	}
-	if usesInaccessible {
-		directive("inaccessible", " on FIELD_DEFINITION | OBJECT | INTERFACE | UNION | ARGUMENT_DEFINITION | SCALAR | ENUM | ENUM_VALUE | INPUT_OBJECT | INPUT_FIELD_DEFINITION")
+	if m.inaccessibleName != "" {
+		directive(m.inaccessibleName, " on FIELD_DEFINITION | OBJECT | INTERFACE | UNION | ARGUMENT_DEFINITION | SCALAR | ENUM | ENUM_VALUE | INPUT_OBJECT | INPUT_FIELD_DEFINITION")
 	}
-	if usesTag {
-		directive("tag", "(name: String!) repeatable on FIELD_DEFINITION | OBJECT | INTERFACE | UNION | ARGUMENT_DEFINITION | SCALAR | ENUM | ENUM_VALUE | INPUT_OBJECT | INPUT_FIELD_DEFINITION | SCHEMA")
+	if m.tagName != "" {
+		directive(m.tagName, "(name: String!) repeatable on FIELD_DEFINITION | OBJECT | INTERFACE | UNION | ARGUMENT_DEFINITION | SCALAR | ENUM | ENUM_VALUE | INPUT_OBJECT | INPUT_FIELD_DEFINITION | SCHEMA")
+	}
+	for _, name := range m.composedNames() {
+		if def := m.custom.defs[name]; def != nil {
+			defs = append(defs, printed{name: name, directive: true, text: m.printComposedDefinition(name, def)})
+		}
 	}
 	defs = append(defs,
 		printed{name: "join__FieldSet", text: "scalar join__FieldSet"},
@@ -73,11 +73,11 @@ func (m *merger) print() string {
 	b.WriteString("schema\n")
 	fmt.Fprintf(&b, "  @link(url: %q)\n", linkURL)
 	fmt.Fprintf(&b, "  @link(url: \"%s%s\", for: EXECUTION)\n", joinURL, join)
-	if usesTag {
-		fmt.Fprintf(&b, "  @link(url: %q)\n", tagURL)
+	for _, l := range m.links {
+		b.WriteString("  " + l.print() + "\n")
 	}
-	if usesInaccessible {
-		fmt.Fprintf(&b, "  @link(url: %q, for: SECURITY)\n", inaccessibleURL)
+	for _, d := range m.schemaExtra {
+		b.WriteString("  " + d + "\n")
 	}
 	b.WriteString("{\n")
 	for _, root := range []string{"Query", "Mutation", "Subscription"} {
@@ -157,15 +157,14 @@ func (m *merger) printType(t *mtype) string {
 			printDescription(&b, v.description, "  ")
 			b.WriteString("  " + v.name)
 			if v.inaccessible {
-				b.WriteString(" @inaccessible")
+				b.WriteString(" @" + m.inaccessibleName)
 			}
 			for j, sg := range m.subs {
 				if v.src[j] {
 					fmt.Fprintf(&b, " @join__enumValue(graph: %s)", sg.graph)
 				}
 			}
-			writeTags(&b, v.tags)
-			writeDeprecated(&b, v.deprecated)
+			writeAll(&b, v.extra)
 			b.WriteString("\n")
 		}
 	default:
@@ -181,13 +180,16 @@ func (m *merger) printType(t *mtype) string {
 				b.WriteString(" = " + f.defaultValue.String())
 			}
 			if f.inaccessible {
-				b.WriteString(" @inaccessible")
+				b.WriteString(" @" + m.inaccessibleName)
 			}
-			for _, j := range m.fieldJoins(t, f) {
-				b.WriteString(" " + j)
+			if f.copiedFrom != nil {
+				// Apollo copies the interface field's directives, then adds the join.
+				writeAll(&b, f.copiedFrom.extra)
+				writeAll(&b, m.fieldJoins(t, f))
+			} else {
+				writeAll(&b, m.fieldJoins(t, f))
+				writeAll(&b, f.extra)
 			}
-			writeTags(&b, f.tags)
-			writeDeprecated(&b, f.deprecated)
 			b.WriteString("\n")
 		}
 	}
@@ -195,21 +197,10 @@ func (m *merger) printType(t *mtype) string {
 	return b.String()
 }
 
-func writeTags(b *strings.Builder, tags []string) {
-	for _, t := range tags {
-		fmt.Fprintf(b, " @tag(name: %s)", quote(t))
+func writeAll(b *strings.Builder, directives []string) {
+	for _, d := range directives {
+		b.WriteString(" " + d)
 	}
-}
-
-func writeDeprecated(b *strings.Builder, d *ast.Directive) {
-	if d == nil {
-		return
-	}
-	if r := d.Arguments.ForName("reason"); r != nil && r.Value != nil {
-		fmt.Fprintf(b, " @deprecated(reason: %s)", r.Value.String())
-		return
-	}
-	b.WriteString(" @deprecated")
 }
 
 func (m *merger) printArgs(b *strings.Builder, args []*marg) {
@@ -229,10 +220,9 @@ func (m *merger) printArgs(b *strings.Builder, args []*marg) {
 			b.WriteString(" = " + a.defaultValue.String())
 		}
 		if a.inaccessible {
-			b.WriteString(" @inaccessible")
+			b.WriteString(" @" + m.inaccessibleName)
 		}
-		writeTags(b, a.tags)
-		writeDeprecated(b, a.deprecated)
+		writeAll(b, a.extra)
 	}
 	if !described {
 		b.WriteString("(")
@@ -282,7 +272,7 @@ func quote(s string) string {
 }
 
 // typeDirectives lists a type's directives in Apollo's order: @join__implements,
-// @join__type, @join__unionMember, @inaccessible, then the others (@tag).
+// @join__type, @join__unionMember, @inaccessible, then the others (@tag, composed ones).
 func (m *merger) typeDirectives(t *mtype) []string {
 	var out []string
 	if t.name == "join__Graph" || t.name == "link__Purpose" {
@@ -330,12 +320,9 @@ func (m *merger) typeDirectives(t *mtype) []string {
 		}
 	}
 	if t.inaccessible {
-		out = append(out, "@inaccessible")
+		out = append(out, "@"+m.inaccessibleName)
 	}
-	for _, tag := range t.tags {
-		out = append(out, fmt.Sprintf("@tag(name: %s)", quote(tag)))
-	}
-	return out
+	return append(out, t.extra...)
 }
 
 // overrides reports whether a copy's @override takes effect: an override from a subgraph

@@ -23,6 +23,21 @@ type subgraph struct {
 	types                     map[string]*stype
 	order                     []string // type names in source order
 	usesTag, usesInaccessible bool
+	// features are the specs the schema links (federation's too), in schema order, after
+	// the link spec itself.
+	features []*feature
+	// composes are the @composeDirective applications, in schema order.
+	composes []composeUse
+	// directives are the directive definitions the SDL itself writes, by name.
+	directives map[string]*ast.DirectiveDefinition
+	// schemaDirs are the directives applied to the schema, @link and @composeDirective aside.
+	schemaDirs ast.DirectiveList
+}
+
+// composeUse is one @composeDirective(name:) application; name is nil when absent.
+type composeUse struct {
+	name *ast.Value
+	pos  position
 }
 
 // stype is a type as one subgraph defines it (all its blocks merged).
@@ -44,6 +59,8 @@ type stype struct {
 	members          []string
 	// onlyExtensions: every block of the type here is an `extend type` (Federation 2).
 	onlyExtensions bool
+	// dirs are the directives applied to the type, over all its blocks.
+	dirs ast.DirectiveList
 }
 
 type skey struct {
@@ -73,6 +90,7 @@ type sfield struct {
 	inaccessible  bool
 	tags          []string
 	deprecated    *ast.Directive
+	dirs          ast.DirectiveList
 	// usedByKey etc. are set by validation: the field appears in one of this subgraph's
 	// field sets.
 	usedByKey, usedByRequires, usedByProvides bool
@@ -84,6 +102,7 @@ type svalue struct {
 	inaccessible bool
 	tags         []string
 	deprecated   *ast.Directive
+	dirs         ast.DirectiveList
 }
 
 func (t *stype) field(name string) *sfield {
@@ -144,6 +163,12 @@ func parseSubgraph(in Input) (*subgraph, []Diagnostic) {
 	if d := sg.readLinks(doc); d != nil {
 		return nil, d
 	}
+	sg.directives = map[string]*ast.DirectiveDefinition{}
+	for _, d := range doc.Directives {
+		if sg.directives[d.Name] == nil {
+			sg.directives[d.Name] = d
+		}
+	}
 	stripMachinery(doc, sg)
 	// Validate a second parse: the validator merges extensions into definitions in place.
 	if d := sg.validateGraphQL(in.SDL); d != nil {
@@ -191,6 +216,9 @@ func (sg *subgraph) readLinks(doc *ast.SchemaDocument) []Diagnostic {
 		}
 		url := stringArg(d, "url")
 		as := stringArg(d, "as")
+		if f, ok := parseFeature(d); ok {
+			sg.features = append(sg.features, f)
+		}
 		switch {
 		case strings.HasPrefix(url, fedURL):
 			if found {
@@ -239,7 +267,9 @@ func (sg *subgraph) readLinks(doc *ast.SchemaDocument) []Diagnostic {
 	if len(errs) > 0 {
 		return errs
 	}
-	if !found {
+	if found {
+		sg.readSchemaDirectives(dirs)
+	} else {
 		// Federation 1: the directives go by their plain names; @inaccessible only when the
 		// schema defines it.
 		for _, n := range []string{"key", "requires", "provides", "external", "tag", "extends"} {
@@ -253,6 +283,35 @@ func (sg *subgraph) readLinks(doc *ast.SchemaDocument) []Diagnostic {
 		}
 	}
 	return nil
+}
+
+// readSchemaDirectives records a Federation 2 subgraph's @composeDirective applications and
+// the other directives applied to its schema, and puts the link spec itself first among
+// the features (a schema that does not @link it links it implicitly).
+func (sg *subgraph) readSchemaDirectives(dirs ast.DirectiveList) {
+	hasLink := false
+	for _, f := range sg.features {
+		hasLink = hasLink || f.identity == "https://specs.apollo.dev/link"
+	}
+	if !hasLink {
+		sg.features = append([]*feature{{identity: "https://specs.apollo.dev/link", name: "link", alias: "link", major: 1}}, sg.features...)
+	}
+	for _, d := range dirs {
+		switch {
+		case d.Name == "link":
+		case sg.is(d, "composeDirective"):
+			u := composeUse{pos: posOf(d.Position)}
+			if a := d.Arguments.ForName("name"); a != nil {
+				u.name = a.Value
+			}
+			sg.composes = append(sg.composes, u)
+		default:
+			if sg.is(d, "tag") {
+				sg.usesTag = true
+			}
+			sg.schemaDirs = append(sg.schemaDirs, d)
+		}
+	}
 }
 
 var fedVersions = map[string]int{"2.0": 0, "2.1": 1, "2.2": 2, "2.3": 3, "2.4": 4, "2.5": 5, "2.6": 6, "2.7": 7, "2.8": 8, "2.9": 9, "2.10": 10, "2.11": 11}
@@ -350,7 +409,19 @@ func (sg *subgraph) isMachineryType(name string) bool {
 }
 
 func (sg *subgraph) isMachineryDirective(name string) bool {
-	if name == "link" || strings.HasPrefix(name, "federation__") || strings.HasPrefix(name, "join__") {
+	if name == "link" || strings.HasPrefix(name, "federation__") {
+		return true
+	}
+	if strings.HasPrefix(name, "join__") {
+		// unless another spec imports it under that name (Apollo refuses that later, in the
+		// supergraph's @link)
+		for _, f := range sg.features {
+			for _, imp := range f.imports {
+				if imp.local() == "@"+name && f.identity != "https://specs.apollo.dev/join" {
+					return false
+				}
+			}
+		}
 		return true
 	}
 	for k, v := range sg.names {
@@ -627,6 +698,7 @@ func (sg *subgraph) readTypes(doc *ast.SchemaDocument) []Diagnostic {
 				sg.usesTag = true
 			}
 		}
+		t.dirs = append(t.dirs, d.Directives...)
 		t.interfaces = appendUnique(t.interfaces, d.Interfaces...)
 		for _, m := range d.Types {
 			t.members = appendUnique(t.members, m)
@@ -637,7 +709,7 @@ func (sg *subgraph) readTypes(doc *ast.SchemaDocument) []Diagnostic {
 				continue
 			}
 			f := &sfield{parent: t, name: fd.Name, typ: fd.Type, args: fd.Arguments, defaultValue: fd.DefaultValue,
-				description: fd.Description, pos: posOf(fd.Position), shareable: blockShareable, external: blockExternal}
+				description: fd.Description, pos: posOf(fd.Position), shareable: blockShareable, external: blockExternal, dirs: fd.Directives}
 			for _, dir := range fd.Directives {
 				switch {
 				case sg.is(dir, "shareable"):
@@ -675,7 +747,7 @@ func (sg *subgraph) readTypes(doc *ast.SchemaDocument) []Diagnostic {
 			t.fields = append(t.fields, f)
 		}
 		for _, ev := range d.EnumValues {
-			v := &svalue{name: ev.Name, description: ev.Description}
+			v := &svalue{name: ev.Name, description: ev.Description, dirs: ev.Directives}
 			for _, dir := range ev.Directives {
 				switch {
 				case sg.is(dir, "inaccessible"):

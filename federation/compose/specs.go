@@ -1,0 +1,150 @@
+package compose
+
+import (
+	"fmt"
+	"strings"
+)
+
+// prepare settles, before merging, what the supergraph links besides link and join: the
+// names of @tag and @inaccessible (a subgraph may import them renamed, and the supergraph
+// keeps that name), the directives @composeDirective brings in, and the @link line of
+// each spec. It reports errors in the order Apollo's composition does; merging is skipped
+// after one.
+func (m *merger) prepare() {
+	m.nameFederationDirectives()
+	m.collectComposedDirectives()
+	if len(m.errors) > 0 {
+		return
+	}
+	var specs []*supergraphLink
+	for _, s := range []struct{ name, url, purpose, inSupergraph string }{
+		{"tag", tagURL, "", m.tagName},
+		{"inaccessible", inaccessibleURL, "SECURITY", m.inaccessibleName},
+	} {
+		if s.inSupergraph != "" {
+			specs = append(specs, &supergraphLink{identity: "https://specs.apollo.dev/" + s.name, url: s.url, name: s.name,
+				purpose: s.purpose, federation: true, imports: []linkImport{{name: "@" + s.name, as: "@" + s.inSupergraph}}})
+		}
+	}
+	c := m.custom
+	for _, id := range c.order {
+		if apolloIdentities[id] {
+			continue
+		}
+		f := c.latest[id].f
+		l := &supergraphLink{identity: id, url: f.url(), name: f.name}
+		for _, name := range c.names {
+			if o := c.origin[name]; o[0] == id {
+				imp := linkImport{name: "@" + o[1]}
+				if o[1] != name {
+					imp.as = "@" + name
+				}
+				l.imports = append(l.imports, imp)
+			}
+		}
+		specs = append(specs, l)
+	}
+	planner := newAliasPlanner(specs, m.elementNames())
+	for _, l := range specs {
+		l.alias = planner.aliasFor(l)
+		if l.federation {
+			// The import is written only where the name differs from the alias's.
+			imp := l.imports[0]
+			switch strings.TrimPrefix(imp.local(), "@") {
+			case l.alias:
+				l.imports = nil
+			case l.name:
+				l.imports = []linkImport{{name: imp.name}}
+			}
+		} else if msg := planner.importConflict(l); msg != "" {
+			m.errorAt("INVALID_LINK_DIRECTIVE_USAGE", nil, "%s", msg)
+			continue
+		}
+		m.links = append(m.links, l)
+	}
+}
+
+// nameFederationDirectives gives @tag and @inaccessible the name the subgraphs using them
+// give them; subgraphs that disagree are an error (LINK_IMPORT_NAME_MISMATCH), after which,
+// as in Apollo, the other directive is not looked at.
+func (m *merger) nameFederationDirectives() {
+	for _, c := range []string{"tag", "inaccessible"} {
+		var order []string
+		users := map[string][]string{}
+		name, mismatch := "", ""
+		maxVersion := -1
+		for _, sg := range m.subs {
+			if c == "tag" && !sg.usesTag || c == "inaccessible" && !sg.usesInaccessible {
+				continue
+			}
+			n := "\"@" + sg.defaultName(c) + "\""
+			if _, ok := users[n]; !ok {
+				order = append(order, n)
+			}
+			users[n] = append(users[n], sg.name)
+			v := sg.version
+			if !sg.fed2 {
+				v = 4 // Apollo upgrades Federation 1 subgraphs to a v2.4 link
+			}
+			maxVersion = max(maxVersion, v)
+			if name == "" {
+				name = n
+			} else if n != name && mismatch == "" {
+				mismatch = n
+			}
+		}
+		if mismatch != "" {
+			parts := []string{fmt.Sprintf("%s in %s", mismatch, printSubgraphNames(users[mismatch]))}
+			var locs []Loc
+			for _, n := range order {
+				if n != mismatch {
+					parts = append(parts, fmt.Sprintf("%s in %s", n, printSubgraphNames(users[n])))
+				}
+				for _, s := range users[n] {
+					locs = append(locs, Loc{Subgraph: s})
+				}
+			}
+			m.errorAt("LINK_IMPORT_NAME_MISMATCH", locs, "The \"@%s\" directive (from %s2.%d) is imported with mismatched name between subgraphs: it is imported as %s", c, fedURL, maxVersion, joinStrings(parts, " and ", " but "))
+			return
+		}
+		if c == "tag" {
+			m.tagName = strings.Trim(name, "\"@")
+		} else {
+			m.inaccessibleName = strings.Trim(name, "\"@")
+		}
+	}
+}
+
+// elementNames are the names Apollo checks a generated spec alias against: every type and
+// directive of the supergraph so far and of the subgraphs.
+func (m *merger) elementNames() map[string]bool {
+	names := map[string]bool{}
+	for _, n := range []string{"Int", "Float", "String", "Boolean", "ID", "include", "skip", "deprecated", "specifiedBy",
+		"defer", "stream", "link", "link__Import", "link__Purpose", "join__Graph", "join__FieldSet", "join__graph",
+		"join__type", "join__field", "join__implements", "join__unionMember", "join__enumValue"} {
+		names[n] = true
+	}
+	if m.joinVersion != "v0.3" {
+		names["join__directive"], names["join__DirectiveArguments"] = true, true
+	}
+	for _, sg := range m.subs {
+		for n := range sg.types {
+			names[n] = true
+		}
+		for n := range sg.directives {
+			names[n] = true
+		}
+		for _, v := range sg.names {
+			names[v] = true
+		}
+	}
+	for _, n := range []string{"_Any", "_Entity", "_Service"} {
+		delete(names, n)
+	}
+	for n := range names {
+		if strings.HasPrefix(n, "__") {
+			delete(names, n)
+		}
+	}
+	return names
+}
