@@ -51,10 +51,14 @@ type Change struct {
 	Message    string              `json:"message"`
 }
 
+func changeOf(c schemadiff.Change) Change {
+	return Change{Code: c.Code, Severity: c.Severity, Coordinate: c.Coordinate, Message: c.Message}
+}
+
 func changesOf(diff []schemadiff.Change) []Change {
 	out := make([]Change, len(diff))
 	for i, c := range diff {
-		out[i] = Change{Code: c.Code, Severity: c.Severity, Coordinate: c.Coordinate, Message: c.Message}
+		out[i] = changeOf(c)
 	}
 	return out
 }
@@ -293,12 +297,12 @@ type CheckResult struct {
 type CheckedChange struct {
 	Change
 	// InUse is true when operations in the window used what the change removes or alters.
-	InUse bool `json:"inUse,omitempty"`
+	InUse bool `json:"inUse"`
 	// Operations and Requests count them (upper bounds when the change has several usage
 	// coordinates); OperationNames lists up to five.
-	Operations     int      `json:"operations,omitempty"`
-	Requests       int64    `json:"requests,omitempty"`
-	OperationNames []string `json:"operationNames,omitempty"`
+	Operations     int      `json:"operations"`
+	Requests       int64    `json:"requests"`
+	OperationNames []string `json:"operationNames"`
 }
 
 // Check composes the proposed change with the current subgraphs, diffs the API schema
@@ -349,7 +353,7 @@ func (r *Registry) Check(ctx context.Context, in CheckInput) (CheckResult, error
 		res.Changes = make([]CheckedChange, len(judged))
 		for i, j := range judged {
 			res.Changes[i] = CheckedChange{
-				Change: changesOf([]schemadiff.Change{j.Change})[0], InUse: j.InUse,
+				Change: changeOf(j.Change), InUse: j.InUse,
 				Operations: j.Use.Operations, Requests: j.Use.Count, OperationNames: j.Use.Names,
 			}
 		}

@@ -16,7 +16,6 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/atrium-gateway/atrium/federation/compose"
 	"github.com/atrium-gateway/atrium/federation/schemadiff"
 	"github.com/atrium-gateway/atrium/registry"
 	"github.com/atrium-gateway/atrium/registry/client"
@@ -224,7 +223,7 @@ prints why, nothing changes, and the command exits with status 1. Check first wi
 }
 
 // keeps says what a failed publish left current.
-func keeps(v *client.Version) string {
+func keeps(v *client.VersionRef) string {
 	if v == nil {
 		return "nothing was published, and the registry has no supergraph yet"
 	}
@@ -236,7 +235,7 @@ func keeps(v *client.Version) string {
 // compose prints them.
 func reportPublish(cmd *cobra.Command, res *client.PublishResult, asJSON bool, prefix string) error {
 	if asJSON {
-		return printJSON(cmd.OutOrStdout(), publishJSON(res))
+		return printJSON(cmd.OutOrStdout(), res)
 	}
 	var b strings.Builder
 	switch {
@@ -344,7 +343,7 @@ it, from the running subgraph at --url (its _service { sdl }).`,
 				return c.explain(err)
 			}
 			if asJSON {
-				err = printJSON(cmd.OutOrStdout(), checkJSON(res))
+				err = printJSON(cmd.OutOrStdout(), res)
 			} else {
 				err = reportCheck(cmd, res, window)
 			}
@@ -445,7 +444,7 @@ func listCommand(api *registryFlags) *cobra.Command {
 			}
 			out := cmd.OutOrStdout()
 			if asJSON {
-				return printJSON(out, nonNil(subs))
+				return printJSON(out, subs)
 			}
 			if len(subs) == 0 {
 				_, err := fmt.Fprintln(out, "no subgraphs yet: publish one with 'atrium subgraph publish'")
@@ -538,78 +537,8 @@ never reads half a file.`,
 	return cmd
 }
 
-// The JSON that --json prints has the registry API's field names
-// (schema/registry.graphqls) and only the fields the command asked for.
-
-type versionRefOut struct {
-	ID        int64     `json:"id"`
-	CreatedAt time.Time `json:"createdAt"`
-}
-
-type publishOut struct {
-	Published bool                 `json:"published"`
-	Unchanged bool                 `json:"unchanged"`
-	Version   *versionRefOut       `json:"version"`
-	Errors    []compose.Diagnostic `json:"errors"`
-	Hints     []compose.Diagnostic `json:"hints"`
-	Changes   []registry.Change    `json:"changes"`
-}
-
-func publishJSON(res *client.PublishResult) publishOut {
-	out := publishOut{
-		Published: res.Published, Unchanged: res.Unchanged,
-		Errors: nonNil(res.Errors), Hints: nonNil(res.Hints), Changes: nonNil(res.Changes),
-	}
-	if res.Version != nil {
-		out.Version = &versionRefOut{ID: res.Version.ID, CreatedAt: res.Version.CreatedAt}
-	}
-	return out
-}
-
-type checkedChangeOut struct {
-	registry.Change
-	InUse          bool     `json:"inUse"`
-	Operations     int      `json:"operations"`
-	Requests       int64    `json:"requests"`
-	OperationNames []string `json:"operationNames"`
-}
-
-type checkOut struct {
-	ID          int64                `json:"id"`
-	Subgraph    string               `json:"subgraph"`
-	Passed      bool                 `json:"passed"`
-	BaseVersion int64                `json:"baseVersion"`
-	Errors      []compose.Diagnostic `json:"errors"`
-	Hints       []compose.Diagnostic `json:"hints"`
-	Changes     []checkedChangeOut   `json:"changes"`
-	CreatedAt   time.Time            `json:"createdAt"`
-}
-
-// checkJSON prints every field of a checked change: registry.CheckedChange leaves out
-// the zero ones.
-func checkJSON(res *client.Check) checkOut {
-	out := checkOut{
-		ID: res.ID, Subgraph: res.Subgraph, Passed: res.Passed, BaseVersion: res.BaseVersion,
-		Errors: nonNil(res.Errors), Hints: nonNil(res.Hints), Changes: make([]checkedChangeOut, len(res.Changes)),
-		CreatedAt: res.CreatedAt,
-	}
-	for i, ch := range res.Changes {
-		out.Changes[i] = checkedChangeOut{
-			Change: ch.Change, InUse: ch.InUse, Operations: ch.Operations, Requests: ch.Requests,
-			OperationNames: nonNil(ch.OperationNames),
-		}
-	}
-	return out
-}
-
-// nonNil makes an empty list print as [], as the API's non-null lists do.
-func nonNil[T any](s []T) []T {
-	if s == nil {
-		return []T{}
-	}
-	return s
-}
-
+// printJSON prints a registry answer as the client decoded it: the registry API's field
+// names (schema/registry.graphqls), the fields the command asked for.
 func printJSON(w io.Writer, v any) error {
 	b, err := json.MarshalIndent(v, "", "  ")
 	if err != nil {

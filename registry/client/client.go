@@ -116,11 +116,17 @@ type SubgraphRef struct {
 	SDLHash string `json:"sdlHash"`
 }
 
+// VersionRef names a version: what a publish answers about the version it left current.
+type VersionRef struct {
+	ID        int64     `json:"id"`
+	CreatedAt time.Time `json:"createdAt"`
+}
+
 // PublishResult is what a publish or delete did.
 type PublishResult struct {
 	Published bool                 `json:"published"`
 	Unchanged bool                 `json:"unchanged"`
-	Version   *Version             `json:"version"`
+	Version   *VersionRef          `json:"version"`
 	Errors    []compose.Diagnostic `json:"errors"`
 	Hints     []compose.Diagnostic `json:"hints"`
 	Changes   []registry.Change    `json:"changes"`
