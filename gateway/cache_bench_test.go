@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/vektah/gqlparser/v2"
+	"github.com/vektah/gqlparser/v2/ast"
 
 	"github.com/atrium-gateway/atrium/federation"
 )
@@ -15,27 +16,11 @@ import (
 // for the benchmark query, which stands for parsing and validating it again (compare
 // BenchmarkParseValidate, the cold cost).
 func BenchmarkParseValidateCached(b *testing.B) {
-	sdl, err := os.ReadFile("../testdata/bench-workload/supergraph.graphql")
-	if err != nil {
-		b.Fatal(err)
-	}
-	q, err := os.ReadFile("../testdata/bench-workload/query.graphql")
-	if err != nil {
-		b.Fatal(err)
-	}
-	sg, err := federation.Parse("bench", string(sdl))
-	if err != nil {
-		b.Fatal(err)
-	}
+	_, query, doc := benchWorkload(b)
 	docs, err := newDocumentCache(1000)
 	if err != nil {
 		b.Fatal(err)
 	}
-	doc, errs := gqlparser.LoadQueryWithRules(sg.API, string(q), nil)
-	if len(errs) > 0 {
-		b.Fatal(errs)
-	}
-	query := string(q)
 	docs.Add(context.Background(), query, doc)
 	time.Sleep(10 * time.Millisecond) // ristretto admits asynchronously
 	b.ReportAllocs()
@@ -44,4 +29,27 @@ func BenchmarkParseValidateCached(b *testing.B) {
 			b.Fatal("document cache miss")
 		}
 	}
+}
+
+// benchWorkload loads the benchmark's supergraph and query, and the query parsed and
+// validated against the API schema.
+func benchWorkload(tb testing.TB) (*federation.Supergraph, string, *ast.QueryDocument) {
+	tb.Helper()
+	sdl, err := os.ReadFile("../testdata/bench-workload/supergraph.graphql")
+	if err != nil {
+		tb.Fatal(err)
+	}
+	q, err := os.ReadFile("../testdata/bench-workload/query.graphql")
+	if err != nil {
+		tb.Fatal(err)
+	}
+	sg, err := federation.Parse("bench", string(sdl))
+	if err != nil {
+		tb.Fatal(err)
+	}
+	doc, errs := gqlparser.LoadQueryWithRules(sg.API, string(q), nil)
+	if len(errs) > 0 {
+		tb.Fatal(errs)
+	}
+	return sg, string(q), doc
 }

@@ -3,16 +3,13 @@ package gateway
 import (
 	"context"
 	"net/http"
-	"os"
 	"strconv"
 	"testing"
 	"time"
 
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/stretchr/testify/require"
-	"github.com/vektah/gqlparser/v2"
 
-	"github.com/atrium-gateway/atrium/federation"
 	"github.com/atrium-gateway/atrium/registry/store"
 	"github.com/atrium-gateway/atrium/registry/store/storetest"
 )
@@ -21,22 +18,7 @@ import (
 // usage recording off and on: the difference is the per-request cost of recording, which
 // is a cache-entry lookup, a header read and a counter increment under a mutex.
 func BenchmarkExecUsage(b *testing.B) {
-	sdl, err := os.ReadFile("../testdata/bench-workload/supergraph.graphql")
-	if err != nil {
-		b.Fatal(err)
-	}
-	q, err := os.ReadFile("../testdata/bench-workload/query.graphql")
-	if err != nil {
-		b.Fatal(err)
-	}
-	sg, err := federation.Parse("bench", string(sdl))
-	if err != nil {
-		b.Fatal(err)
-	}
-	doc, errs := gqlparser.LoadQueryWithRules(sg.API, string(q), nil)
-	if len(errs) > 0 {
-		b.Fatal(errs)
-	}
+	sg, q, doc := benchWorkload(b)
 	for _, bc := range []struct {
 		name     string
 		usage    bool
@@ -59,7 +41,7 @@ func BenchmarkExecUsage(b *testing.B) {
 			}
 			defer snap.Close()
 			rc := &graphql.OperationContext{
-				RawQuery: string(q), Doc: doc, Operation: doc.Operations[0],
+				RawQuery: q, Doc: doc, Operation: doc.Operations[0],
 				Headers: http.Header{ClientNameHeader: {"web"}},
 			}
 			ctx := graphql.WithOperationContext(context.Background(), rc)
