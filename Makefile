@@ -21,13 +21,15 @@ build:
 run: build
 	@$(BIN)/demo-subgraphs & demo=$$!; \
 	trap 'kill $$demo $$gw 2>/dev/null; wait' EXIT INT TERM; \
-	for i in $$(seq 1 50); do (echo > /dev/tcp/127.0.0.1/4004) 2>/dev/null && break; sleep 0.1; done; \
+	for i in $$(seq 1 50); do (echo > /dev/tcp/127.0.0.1/4005) 2>/dev/null && break; sleep 0.1; done; \
 	$(BIN)/atrium serve --listen $(LISTEN) --debug & gw=$$!; \
 	l=$(LISTEN); for i in $$(seq 1 100); do (echo > /dev/tcp/$${l%:*}/$${l##*:}) 2>/dev/null && break; sleep 0.1; done; \
 	for s in accounts:4001 products:4002 reviews:4003 inventory:4004; do \
 		$(BIN)/atrium subgraph publish --endpoint http://$(LISTEN)/api/graphql \
 			--name $${s%%:*} --url http://127.0.0.1:$${s##*:}/graphql --message "make run" || exit 1; \
 	done; \
+	$(BIN)/atrium subgraph publish --endpoint http://$(LISTEN)/api/graphql --name shipping \
+		--url http://127.0.0.1:4005/v1 --schema demo/shipping/schema.graphql --message "make run: REST connectors" || exit 1; \
 	echo "Atrium: GraphQL and playground at http://$(LISTEN)/graphql, registry API at http://$(LISTEN)/api/graphql (token in .atrium/admin-token), health at http://$(LISTEN)/health"; \
 	wait -n $$demo $$gw
 
@@ -87,6 +89,11 @@ fuzz:
 	$(GO) test ./federation/schemadiff -run '^$$' -fuzz FuzzDiff -fuzztime $(FUZZTIME)
 	$(GO) test ./federation/usage -run '^$$' -fuzz FuzzCoordinates -fuzztime $(FUZZTIME)
 	$(GO) test ./federation/usage -run '^$$' -fuzz FuzzSignature -fuzztime $(FUZZTIME)
+	$(GO) test ./jsonenc -run '^$$' -fuzz FuzzAppendString -fuzztime $(FUZZTIME)
+	$(GO) test ./connectors/mapping -run '^$$' -fuzz '^FuzzParse$$' -fuzztime $(FUZZTIME)
+	$(GO) test ./connectors/mapping -run '^$$' -fuzz FuzzApply -fuzztime $(FUZZTIME)
+	$(GO) test ./connectors/mapping -run '^$$' -fuzz FuzzTemplate -fuzztime $(FUZZTIME)
+	$(GO) test ./connectors/openapi -run '^$$' -fuzz FuzzImport -fuzztime $(FUZZTIME)
 
 # The federation gateway audit (46 suites, 199 cases) against the ported subgraphs;
 # rewrites audit/REPORT.md and audit/testdata/status.txt.

@@ -32,6 +32,13 @@ type Connector interface {
 	Fetch(ctx context.Context, req *Request, dst []byte) ([]byte, error)
 }
 
+// HeaderReader is a connector whose backend calls carry client headers, read from the
+// request's Scope. Calls of two requests may be shared only when those headers agree.
+type HeaderReader interface {
+	// ClientHeaders names the headers it forwards; all: it may read any of them.
+	ClientHeaders() (names []string, all bool)
+}
+
 // ErrUnavailable wraps failures to reach a backend. Its text is safe to show to clients: it
 // names no host, URL or internal detail.
 var ErrUnavailable = errors.New("backend unavailable")

@@ -17,6 +17,7 @@ import (
 
 	"github.com/atrium-gateway/atrium/connectors"
 	"github.com/atrium-gateway/atrium/federation"
+	"github.com/atrium-gateway/atrium/jsonenc"
 	"github.com/atrium-gateway/atrium/planner"
 )
 
@@ -166,7 +167,7 @@ func (r *run) variables(buf []byte, f *planner.Fetch) []byte {
 		if buf[len(buf)-1] != '{' {
 			buf = append(buf, ',')
 		}
-		buf = appendString(buf, name)
+		buf = jsonenc.AppendString(buf, name)
 		buf = append(buf, ':')
 		buf = append(buf, b...)
 	}

@@ -6,6 +6,7 @@ import (
 	"github.com/valyala/fastjson"
 	"github.com/vektah/gqlparser/v2/ast"
 
+	"github.com/atrium-gateway/atrium/jsonenc"
 	"github.com/atrium-gateway/atrium/planner"
 )
 
@@ -79,7 +80,7 @@ func projectFields(buf []byte, obj *fastjson.Value, actual string, fields []*pla
 		first = false
 		buf = append(buf, f.NameJSON...)
 		if f.Name == "__typename" {
-			buf = appendString(buf, typename)
+			buf = jsonenc.AppendString(buf, typename)
 			continue
 		}
 		v := obj.Get(f.Key)

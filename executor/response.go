@@ -1,8 +1,6 @@
 package executor
 
 import (
-	"encoding/binary"
-	"unicode/utf8"
 	"unsafe"
 
 	"github.com/valyala/fastjson"
@@ -10,6 +8,7 @@ import (
 	"github.com/vektah/gqlparser/v2/gqlerror"
 
 	"github.com/atrium-gateway/atrium/executor/introspect"
+	"github.com/atrium-gateway/atrium/jsonenc"
 	"github.com/atrium-gateway/atrium/planner"
 )
 
@@ -51,7 +50,7 @@ func (w *writer) object(sh *planner.Shape, obj *fastjson.Value) bool {
 		w.buf = append(w.buf, f.KeyJSON...)
 		switch {
 		case f.Typename:
-			w.buf = appendString(w.buf, typename)
+			w.buf = jsonenc.AppendString(w.buf, typename)
 		case f.Introspection != nil:
 			var err error
 			start := len(w.buf)
@@ -156,70 +155,10 @@ func (w *writer) value(f *planner.ShapeField, t *ast.Type, v *fastjson.Value) bo
 	}
 	if v.Type() == fastjson.TypeString {
 		b := v.GetStringBytes()
-		w.buf = appendString(w.buf, unsafe.String(unsafe.SliceData(b), len(b)))
+		w.buf = jsonenc.AppendString(w.buf, unsafe.String(unsafe.SliceData(b), len(b)))
 		return true
 	}
 	// Numbers, booleans, and custom scalars, which may be any JSON value.
 	w.buf = v.MarshalTo(w.buf)
 	return true
-}
-
-const (
-	lsb = 0x0101010101010101
-	msb = 0x8080808080808080
-)
-
-// plain8 reports whether none of the eight bytes in x needs escaping or is non-ASCII.
-func plain8(x uint64) bool {
-	hasZero := func(v uint64) uint64 { return (v - lsb) & ^v & msb }
-	control := (x - 0x20*lsb) & ^x & msb // a byte below 0x20
-	return (control | hasZero(x^('"'*lsb)) | hasZero(x^('\\'*lsb)) | x&msb) == 0
-}
-
-// appendString appends s as a JSON string.
-func appendString(buf []byte, s string) []byte {
-	buf = append(buf, '"')
-	start := 0
-	i := 0
-	// Plain ASCII runs, eight bytes at a time: most answers are long plain text.
-	for i+8 <= len(s) && plain8(binary.LittleEndian.Uint64(unsafe.Slice(unsafe.StringData(s[i:]), 8))) {
-		i += 8
-	}
-	for i < len(s) {
-		c := s[i]
-		if c >= 0x20 && c != '"' && c != '\\' && c < utf8.RuneSelf {
-			i++
-			continue
-		}
-		if c < utf8.RuneSelf {
-			buf = append(buf, s[start:i]...)
-			switch c {
-			case '"', '\\':
-				buf = append(buf, '\\', c)
-			case '\n':
-				buf = append(buf, '\\', 'n')
-			case '\r':
-				buf = append(buf, '\\', 'r')
-			case '\t':
-				buf = append(buf, '\\', 't')
-			default:
-				const hex = "0123456789abcdef"
-				buf = append(buf, '\\', 'u', '0', '0', hex[c>>4], hex[c&0xf])
-			}
-			i++
-			start = i
-			continue
-		}
-		r, size := utf8.DecodeRuneInString(s[i:])
-		if r == utf8.RuneError && size == 1 {
-			buf = append(buf, s[start:i]...)
-			buf = append(buf, `\ufffd`...)
-			i += size
-			start = i
-			continue
-		}
-		i += size
-	}
-	buf = append(buf, s[start:]...)
-	return append(buf, '"')
 }

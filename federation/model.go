@@ -20,6 +20,8 @@ type Supergraph struct {
 	Types map[string]*Type
 	// FedVersion is 1 for supergraphs composed by Federation 1 (join v0.1), else 2.
 	FedVersion int
+	// JoinDirectives are the @join__directive applications (connectors), in schema order.
+	JoinDirectives []*JoinDirective
 	// progressive lists the labelled (progressive) overrides, inactive in this model.
 	progressive []progressiveOverride
 }

@@ -96,6 +96,9 @@ func Parse(name, sdl string) (*Supergraph, error) {
 	if err := sg.readTypes(name, sp); err != nil {
 		return nil, err
 	}
+	if err := sg.readJoinDirectives(name, sp, doc); err != nil {
+		return nil, err
+	}
 	api, err := apiSchema(name, doc, sp)
 	if err != nil {
 		return nil, err
@@ -170,6 +173,10 @@ func readSpecs(file string, doc *ast.SchemaDocument) (*specs, error) {
 				sp.inaccessible = as
 			}
 			sp.inaccessible = importedName(d, "@inaccessible", sp.inaccessible)
+		case specConnect:
+			if !supportedConnect[version] {
+				return nil, errAt(file, d.Position, "unsupported connect spec version %s (supported: v0.1 to v0.3)", version)
+			}
 		case specLink:
 			sp.linkName = "link"
 		case specCore:

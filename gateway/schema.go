@@ -3,12 +3,14 @@ package gateway
 import (
 	"context"
 	"encoding/json"
+	"strings"
 
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/dgraph-io/ristretto/v2"
 	"github.com/vektah/gqlparser/v2/ast"
 	"github.com/vektah/gqlparser/v2/gqlerror"
 
+	"github.com/atrium-gateway/atrium/connectors"
 	"github.com/atrium-gateway/atrium/executor"
 	"github.com/atrium-gateway/atrium/planner"
 )
@@ -47,6 +49,9 @@ func (s *schema) Exec(ctx context.Context) graphql.ResponseHandler {
 			return nil
 		}
 		sent = true
+		if s.snap.scoped {
+			ctx = connectors.WithScope(ctx, rc.Headers)
+		}
 		res := s.snap.execute(ctx, rc, plan)
 		if s.snap.opts.Debug && rc.Headers.Get(PlanHeader) == "true" {
 			// gqlgen replaces Response.Extensions with the registered ones.
@@ -69,6 +74,13 @@ func (s *Snapshot) execute(ctx context.Context, rc *graphql.OperationContext, pl
 		return s.executeAlone(ctx, rc, plan)
 	}
 	key := rc.OperationName + "\x00" + rc.RawQuery + "\x00" + string(vars)
+	if s.clientHeaders.all {
+		return s.executeAlone(ctx, rc, plan) // connectors read any header: no two requests are alike
+	}
+	for _, h := range s.clientHeaders.names {
+		// Connectors forward these: requests that differ in them must not share an answer.
+		key += "\x00" + strings.Join(rc.Headers.Values(h), "\x01")
+	}
 	shared := context.WithoutCancel(ctx)
 	ch := s.inflight.DoChan(key, func() (any, error) {
 		// Waiters share the answer: it is not written into a recycled buffer.

@@ -5,8 +5,10 @@ package gateway
 
 import (
 	"fmt"
+	"log/slog"
 	"net/http"
 	"strconv"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -21,10 +23,12 @@ import (
 
 	"github.com/atrium-gateway/atrium/connectors"
 	gqlconn "github.com/atrium-gateway/atrium/connectors/graphql"
+	"github.com/atrium-gateway/atrium/connectors/rest"
 	"github.com/atrium-gateway/atrium/executor"
 	"github.com/atrium-gateway/atrium/federation"
 	"github.com/atrium-gateway/atrium/planner"
 	"github.com/atrium-gateway/atrium/server/transport"
+	"github.com/atrium-gateway/atrium/upstream"
 )
 
 // Options configure how a snapshot serves requests.
@@ -53,6 +57,15 @@ type Options struct {
 	// of these labels is read from the overriding subgraph. "percent(N)" labels need no
 	// switch: each request takes them with a probability of N%.
 	OverrideLabels []string
+	// SubgraphTraffic configures the traffic to GraphQL subgraphs by name: several URLs
+	// (replacing the supergraph's routing URL), balancing, health checks, retries of
+	// queries, circuit breakers. Subgraphs not named are called at their routing URL.
+	SubgraphTraffic map[string]upstream.Config
+	// ConnectorSources configure the sources of connector subgraphs (REST backends declared
+	// with @source/@connect), by "<subgraph>.<source>".
+	ConnectorSources map[string]rest.SourceConfig
+	// Logger receives the connectors' warnings (nil: discarded).
+	Logger *slog.Logger
 	// Usage counts the operations planned, per signature and client, for schema checks
 	// (nil: nothing is recorded, at no cost). Share one recorder between the snapshots of
 	// a gateway. Introspection-only operations and those that fail validation or planning
@@ -75,6 +88,12 @@ type Snapshot struct {
 	// serves on the snapshot; the caches close when it reaches 0. ristretto's caches may
 	// not be closed while in use, and a swap leaves requests running on the old snapshot.
 	refs atomic.Int64
+	// scoped: connector subgraphs need each request's connectors.Scope (loaders, headers).
+	scoped bool
+	// clientHeaders are the client headers connectors forward.
+	clientHeaders clientHeaders
+	// closers release the connectors' resources (traffic pools, caches) with the snapshot.
+	closers []func()
 	// ownClient is the HTTP client the snapshot made for itself (no Options.HTTPClient),
 	// whose idle connections close with it.
 	ownClient *http.Client
@@ -90,18 +109,58 @@ func NewSnapshot(sg *federation.Supergraph, opts Options) (*Snapshot, error) {
 		client = gqlconn.DefaultClient()
 	}
 	conns := make([]connectors.Connector, len(sg.Subgraphs))
+	var closers []func()
+	scoped, headers := false, clientHeaders{}
+	fail := func(err error) (*Snapshot, error) {
+		for _, c := range closers {
+			c()
+		}
+		return nil, err
+	}
 	for i, s := range sg.Subgraphs {
 		if c, ok := opts.Connectors[s.Name]; ok {
 			conns[i] = c
 			continue
 		}
-		if s.URL == "" {
-			return nil, fmt.Errorf("subgraph %q has no URL in the supergraph", s.Name)
+		if rest.IsConnectorSubgraph(sg, i) {
+			r, err := rest.New(sg, i, rest.Options{Sources: sourcesOf(opts.ConnectorSources, s.Name), HTTPClient: client,
+				Logger: opts.Logger, Timeout: opts.SubgraphTimeout})
+			if err != nil {
+				return fail(err)
+			}
+			conns[i] = r
+			closers = append(closers, r.Close)
+			scoped = true
+			continue
 		}
-		conns[i] = gqlconn.New(s.Name, s.URL, client, opts.SubgraphTimeout)
+		if s.URL == "" {
+			return fail(fmt.Errorf("subgraph %q has no URL in the supergraph", s.Name))
+		}
+		conn := gqlconn.New(s.Name, s.URL, client, opts.SubgraphTimeout)
+		if cfg, ok := opts.SubgraphTraffic[s.Name]; ok {
+			if len(cfg.URLs) == 0 {
+				cfg.URLs = []string{s.URL}
+			}
+			pool, err := upstream.New(s.Name, cfg, client, opts.Logger)
+			if err != nil {
+				return fail(fmt.Errorf("subgraph %q: %w", s.Name, err))
+			}
+			conn.Pool = pool
+			closers = append(closers, pool.Close)
+		}
+		conns[i] = conn
 	}
-	if opts.Dedup {
-		for i, c := range conns {
+	for i, c := range conns {
+		forwards := false
+		if r, ok := c.(connectors.HeaderReader); ok {
+			names, all := r.ClientHeaders()
+			headers.names = append(headers.names, names...)
+			headers.all = headers.all || all
+			forwards = all || len(names) > 0
+		}
+		// A connector forwarding client headers is never shared: the shared key does not
+		// see them, and sharing would answer one user with another's data.
+		if opts.Dedup && !forwards {
 			conns[i] = &connectors.Deduplicated{Next: c}
 		}
 	}
@@ -111,9 +170,10 @@ func NewSnapshot(sg *federation.Supergraph, opts Options) (*Snapshot, error) {
 		BufferItems: 64,
 	})
 	if err != nil {
-		return nil, err
+		return fail(err)
 	}
-	s := &Snapshot{Supergraph: sg, opts: opts, exec: executor.New(sg, conns), plans: plans}
+	s := &Snapshot{Supergraph: sg, opts: opts, exec: executor.New(sg, conns), plans: plans, closers: closers,
+		scoped: scoped, clientHeaders: headers}
 	if ownClient {
 		s.ownClient = client
 	}
@@ -139,6 +199,23 @@ func NewSnapshot(sg *federation.Supergraph, opts Options) (*Snapshot, error) {
 	return s, nil
 }
 
+// clientHeaders names the client headers connectors read; all: any of them ($request).
+type clientHeaders struct {
+	names []string
+	all   bool
+}
+
+// sourcesOf picks one subgraph's source configurations out of "<subgraph>.<source>" keys.
+func sourcesOf(all map[string]rest.SourceConfig, subgraph string) map[string]rest.SourceConfig {
+	out := map[string]rest.SourceConfig{}
+	for k, v := range all {
+		if name, ok := strings.CutPrefix(k, subgraph+"."); ok {
+			out[name] = v
+		}
+	}
+	return out
+}
+
 // Close releases the snapshot's caches once the requests a Gateway is serving on it have
 // finished. Call it once, when the snapshot will serve no new requests.
 func (s *Snapshot) Close() { s.release() }
@@ -160,6 +237,9 @@ func (s *Snapshot) release() {
 	if s.refs.Add(-1) == 0 {
 		s.plans.Close()
 		s.docs.c.Close()
+		for _, c := range s.closers {
+			c()
+		}
 		if s.ownClient != nil {
 			s.ownClient.CloseIdleConnections()
 		}

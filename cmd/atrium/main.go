@@ -26,7 +26,7 @@ func rootCommand() *cobra.Command {
 		SilenceUsage:  true,
 		SilenceErrors: true,
 	}
-	root.AddCommand(serveCommand(), composeCommand(), planCommand(), versionCommand(), subgraphCommand(), supergraphCommand())
+	root.AddCommand(serveCommand(), composeCommand(), planCommand(), versionCommand(), subgraphCommand(), supergraphCommand(), connectorCommand())
 	return root
 }
 

@@ -19,6 +19,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/atrium-gateway/atrium/config"
 	"github.com/atrium-gateway/atrium/federation"
 	"github.com/atrium-gateway/atrium/gateway"
 	"github.com/atrium-gateway/atrium/registry"
@@ -38,6 +39,7 @@ func serveCommand() *cobra.Command {
 		opts           gateway.Options
 		noPlayground   bool
 		pprofAddr      string
+		configPath     string
 	)
 	cmd := &cobra.Command{
 		Use:   "serve",
@@ -59,7 +61,8 @@ With --supergraph the gateway serves that file instead, and reloads it when it c
 (a file that does not load is logged and the previous supergraph keeps serving).`,
 		Example: `  atrium serve
   atrium serve --database postgres://atrium@db:5432/atrium
-  atrium serve --supergraph supergraph.graphql --listen 127.0.0.1:4000`,
+  atrium serve --supergraph supergraph.graphql --listen 127.0.0.1:4000
+  atrium serve --config atrium.yaml`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			ctx, stop := signal.NotifyContext(cmd.Context(), os.Interrupt, syscall.SIGTERM)
@@ -69,6 +72,14 @@ With --supergraph the gateway serves that file instead, and reloads it when it c
 					return err
 				}
 			}
+			if configPath != "" {
+				c, err := config.Load(configPath)
+				if err != nil {
+					return err
+				}
+				opts.SubgraphTraffic, opts.ConnectorSources = c.Subgraphs, c.Connectors.Sources
+			}
+			opts.Logger = slog.Default()
 			gw := gateway.New(nil)
 			routes := server.Options{Playground: !noPlayground}
 			if supergraphPath != "" {
@@ -137,6 +148,7 @@ With --supergraph the gateway serves that file instead, and reloads it when it c
 		},
 	}
 	f := cmd.Flags()
+	f.StringVar(&configPath, "config", "", "read atrium.yaml: traffic of GraphQL subgraphs (several URLs, health checks, retries, breakers) and connector sources (docs/configuration.md)")
 	f.StringVar(&supergraphPath, "supergraph", "", "serve this supergraph file (and reload it when it changes) instead of the registry's")
 	f.StringVar(&database, "database", os.Getenv("ATRIUM_DATABASE"), "the registry's database: a SQLite file (path.db or sqlite:path) or postgres://…; default $ATRIUM_DATABASE, else ./.atrium/registry.db")
 	f.StringVar(&adminToken, "admin-token", "", "bearer token of the registry API; default $ATRIUM_ADMIN_TOKEN, else generated into ./.atrium/admin-token")

@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/atrium-gateway/atrium/connectors"
+	"github.com/atrium-gateway/atrium/upstream"
 )
 
 // Subgraph sends operations to one subgraph's URL with a pooled HTTP client.
@@ -23,6 +24,9 @@ type Subgraph struct {
 	Timeout time.Duration
 	// MaxResponseBytes bounds the body read from the subgraph.
 	MaxResponseBytes int64
+	// Pool, when set, sends the requests instead of Client: several URLs, balancing,
+	// health checks, retries of queries and a circuit breaker (see package upstream).
+	Pool *upstream.Pool
 }
 
 var _ connectors.Connector = (*Subgraph)(nil)
@@ -72,16 +76,21 @@ func (s *Subgraph) Fetch(ctx context.Context, req *connectors.Request, dst []byt
 		body.Write(req.Variables)
 	}
 	body.WriteByte('}')
-	hreq, err := http.NewRequestWithContext(ctx, http.MethodPost, s.URL, bytes.NewReader(body.Bytes()))
-	if err != nil {
-		return nil, fmt.Errorf("%w: %v", connectors.ErrUnavailable, err)
+	var resp *http.Response
+	var err error
+	if s.Pool != nil {
+		h := make(http.Header, len(req.Header)+2)
+		setHeaders(h, req.Header)
+		resp, err = s.Pool.Do(ctx, &upstream.Request{Method: http.MethodPost, Header: h, Body: body.Bytes(), Idempotent: !req.Mutation})
+	} else {
+		var hreq *http.Request
+		hreq, err = http.NewRequestWithContext(ctx, http.MethodPost, s.URL, bytes.NewReader(body.Bytes()))
+		if err != nil {
+			return nil, fmt.Errorf("%w: %v", connectors.ErrUnavailable, err)
+		}
+		setHeaders(hreq.Header, req.Header)
+		resp, err = s.Client.Do(hreq)
 	}
-	for k, v := range req.Header {
-		hreq.Header[k] = v
-	}
-	hreq.Header.Set("Content-Type", "application/json")
-	hreq.Header.Set("Accept", "application/graphql-response+json, application/json")
-	resp, err := s.Client.Do(hreq)
 	if err != nil {
 		return nil, fmt.Errorf("%w: %w", connectors.ErrUnavailable, err)
 	}
@@ -98,4 +107,13 @@ func (s *Subgraph) Fetch(ctx context.Context, req *connectors.Request, dst []byt
 		return nil, fmt.Errorf("%w: status %d", connectors.ErrUnavailable, resp.StatusCode)
 	}
 	return read.Bytes(), nil
+}
+
+// setHeaders writes the forwarded headers and the GraphQL-over-HTTP ones into h.
+func setHeaders(h, forwarded http.Header) {
+	for k, v := range forwarded {
+		h[k] = v
+	}
+	h.Set("Content-Type", "application/json")
+	h.Set("Accept", "application/graphql-response+json, application/json")
 }

@@ -7,6 +7,8 @@ import (
 	"strings"
 
 	"github.com/vektah/gqlparser/v2/ast"
+
+	"github.com/atrium-gateway/atrium/jsonenc"
 )
 
 // kind is the introspection type of an object.
@@ -51,7 +53,7 @@ var specifiedScalars = [...]string{"Int", "Float", "String", "Boolean", "ID"}
 func (e *exec) resolve(buf []byte, o object, from, to int) ([]byte, error) {
 	f := e.fields[from]
 	if f.Name == "__typename" {
-		return appendString(buf, o.kind.typename()), nil
+		return jsonenc.AppendString(buf, o.kind.typename()), nil
 	}
 	var err error
 	switch o.kind {
@@ -165,9 +167,9 @@ func (e *exec) wrapperTypeField(buf []byte, o object, f *ast.Field, from, to int
 func (e *exec) namedTypeField(buf []byte, def *ast.Definition, f *ast.Field, from, to int) ([]byte, error) {
 	switch f.Name {
 	case "kind":
-		return appendString(buf, string(def.Kind)), nil
+		return jsonenc.AppendString(buf, string(def.Kind)), nil
 	case "name":
-		return appendString(buf, def.Name), nil
+		return jsonenc.AppendString(buf, def.Name), nil
 	case "description":
 		return appendNullable(buf, def.Description), nil
 	case "specifiedByURL":
@@ -251,7 +253,7 @@ func (e *exec) namedTypeField(buf []byte, def *ast.Definition, f *ast.Field, fro
 func (e *exec) fieldField(buf []byte, fd *ast.FieldDefinition, f *ast.Field, from, to int) ([]byte, error) {
 	switch f.Name {
 	case "name":
-		return appendString(buf, fd.Name), nil
+		return jsonenc.AppendString(buf, fd.Name), nil
 	case "description":
 		return appendNullable(buf, fd.Description), nil
 	case "args":
@@ -277,7 +279,7 @@ func (e *exec) inputValueField(buf []byte, o object, f *ast.Field, from, to int)
 	name, desc, typ, def, dirs := inputValue(o)
 	switch f.Name {
 	case "name":
-		return appendString(buf, name), nil
+		return jsonenc.AppendString(buf, name), nil
 	case "description":
 		return appendNullable(buf, desc), nil
 	case "type":
@@ -301,7 +303,7 @@ func inputValue(o object) (name, desc string, typ *ast.Type, def *ast.Value, dir
 func (e *exec) enumValueField(buf []byte, v *ast.EnumValueDefinition, f *ast.Field) ([]byte, error) {
 	switch f.Name {
 	case "name":
-		return appendString(buf, v.Name), nil
+		return jsonenc.AppendString(buf, v.Name), nil
 	case "description":
 		return appendNullable(buf, v.Description), nil
 	}
@@ -311,7 +313,7 @@ func (e *exec) enumValueField(buf []byte, v *ast.EnumValueDefinition, f *ast.Fie
 func (e *exec) directiveField(buf []byte, d *ast.DirectiveDefinition, f *ast.Field, from, to int) ([]byte, error) {
 	switch f.Name {
 	case "name":
-		return appendString(buf, d.Name), nil
+		return jsonenc.AppendString(buf, d.Name), nil
 	case "description":
 		return appendNullable(buf, d.Description), nil
 	case "isRepeatable":
@@ -322,7 +324,7 @@ func (e *exec) directiveField(buf []byte, d *ast.DirectiveDefinition, f *ast.Fie
 			if i > 0 {
 				buf = append(buf, ',')
 			}
-			buf = appendString(buf, string(l))
+			buf = jsonenc.AppendString(buf, string(l))
 		}
 		return append(buf, ']'), nil
 	case "args":
@@ -343,7 +345,7 @@ func appendDeprecation(buf []byte, dirs ast.DirectiveList, f *ast.Field) ([]byte
 		if !dep {
 			return append(buf, "null"...), nil
 		}
-		return appendString(buf, reason), nil
+		return jsonenc.AppendString(buf, reason), nil
 	}
 	return buf, errUnknownField
 }
@@ -422,7 +424,7 @@ func appendNullable(buf []byte, s string) []byte {
 	if s == "" {
 		return append(buf, "null"...)
 	}
-	return appendString(buf, s)
+	return jsonenc.AppendString(buf, s)
 }
 
 func appendBool(buf []byte, b bool) []byte {

@@ -23,6 +23,8 @@ type merger struct {
 	custom                    *customDirectives
 	links                     []*supergraphLink
 	schemaExtra               []string
+	// schemaJoins are the schema's @join__directive applications (connectors).
+	schemaJoins []string
 }
 
 // mtype is a supergraph type with, per subgraph, its definition there (nil where absent).

@@ -27,6 +27,9 @@ func (m *merger) print() string {
 	if join != "v0.3" {
 		fieldArgs += ", overrideLabel: String"
 	}
+	if join == "v0.5" {
+		fieldArgs += ", contextArguments: [join__ContextArgument!]"
+	}
 	directive := func(name, text string) {
 		defs = append(defs, printed{name: name, directive: true, text: "directive @" + name + text})
 	}
@@ -40,6 +43,10 @@ func (m *merger) print() string {
 	if join != "v0.3" {
 		directive("join__directive", "(graphs: [join__Graph!], name: String!, args: join__DirectiveArguments) repeatable on SCHEMA | OBJECT | INTERFACE | FIELD_DEFINITION")
 		defs = append(defs, printed{name: "join__DirectiveArguments", text: "scalar join__DirectiveArguments"})
+	}
+	if join == "v0.5" {
+		defs = append(defs, printed{name: "join__ContextArgument", text: "input join__ContextArgument {\n  name: String!\n  type: String!\n  context: String!\n  selection: join__FieldValue!\n}"},
+			printed{name: "join__FieldValue", text: "scalar join__FieldValue"})
 	}
 	if m.inaccessibleName != "" {
 		directive(m.inaccessibleName, " on FIELD_DEFINITION | OBJECT | INTERFACE | UNION | ARGUMENT_DEFINITION | SCALAR | ENUM | ENUM_VALUE | INPUT_OBJECT | INPUT_FIELD_DEFINITION")
@@ -75,6 +82,9 @@ func (m *merger) print() string {
 	fmt.Fprintf(&b, "  @link(url: \"%s%s\", for: EXECUTION)\n", joinURL, join)
 	for _, l := range m.links {
 		b.WriteString("  " + l.print() + "\n")
+	}
+	for _, d := range m.schemaJoins {
+		b.WriteString("  " + d + "\n")
 	}
 	for _, d := range m.schemaExtra {
 		b.WriteString("  " + d + "\n")
@@ -188,6 +198,7 @@ func (m *merger) printType(t *mtype) string {
 				writeAll(&b, m.fieldJoins(t, f))
 			} else {
 				writeAll(&b, m.fieldJoins(t, f))
+				writeAll(&b, m.connectDirectives(t, f))
 				writeAll(&b, f.extra)
 			}
 			b.WriteString("\n")
@@ -319,6 +330,7 @@ func (m *merger) typeDirectives(t *mtype) []string {
 			}
 		}
 	}
+	out = append(out, m.connectDirectives(t, nil)...)
 	if t.inaccessible {
 		out = append(out, "@"+m.inaccessibleName)
 	}

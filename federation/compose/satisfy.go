@@ -8,6 +8,7 @@ import (
 	"github.com/vektah/gqlparser/v2"
 	"github.com/vektah/gqlparser/v2/ast"
 
+	"github.com/atrium-gateway/atrium/connectors/rest"
 	"github.com/atrium-gateway/atrium/federation"
 	"github.com/atrium-gateway/atrium/planner"
 )
@@ -29,6 +30,17 @@ func checkSupergraph(sdl string, m *merger) []Diagnostic {
 	sg, err := federation.Parse("supergraph", sdl)
 	if err != nil {
 		return []Diagnostic{{Code: "INVALID_SUPERGRAPH", Message: "the composed supergraph does not load: " + err.Error()}}
+	}
+	var errs []Diagnostic
+	for _, s := range sg.Subgraphs {
+		if rest.IsConnectorSubgraph(sg, s.ID) {
+			if err := rest.Validate(sg, s.ID); err != nil {
+				errs = append(errs, Diagnostic{Code: "CONNECTOR_INVALID", Message: err.Error(), Locations: []Loc{{Subgraph: s.Name}}})
+			}
+		}
+	}
+	if len(errs) > 0 {
+		return errs
 	}
 	return satisfiability(sg)
 }

@@ -62,6 +62,7 @@ func (m *merger) prepare() {
 		}
 		m.links = append(m.links, l)
 	}
+	m.connectLinks()
 }
 
 // nameFederationDirectives gives @tag and @inaccessible the name the subgraphs using them

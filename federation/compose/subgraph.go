@@ -32,6 +32,8 @@ type subgraph struct {
 	directives map[string]*ast.DirectiveDefinition
 	// schemaDirs are the directives applied to the schema, @link and @composeDirective aside.
 	schemaDirs ast.DirectiveList
+	// connect is the connect spec's @link (Apollo Connectors), nil when not linked.
+	connect *feature
 }
 
 // composeUse is one @composeDirective(name:) application; name is nil when absent.
@@ -218,6 +220,9 @@ func (sg *subgraph) readLinks(doc *ast.SchemaDocument) []Diagnostic {
 		as := stringArg(d, "as")
 		if f, ok := parseFeature(d); ok {
 			sg.features = append(sg.features, f)
+			if f.identity == connectIdentity {
+				errs = append(errs, sg.readConnectLink(f)...)
+			}
 		}
 		switch {
 		case strings.HasPrefix(url, fedURL):
@@ -230,10 +235,6 @@ func (sg *subgraph) readLinks(doc *ast.SchemaDocument) []Diagnostic {
 			minor, ok := fedVersions[ver]
 			if !ok {
 				errs = append(errs, errorf("UNKNOWN_FEDERATION_LINK_VERSION", sg, posOf(d.Position), "Invalid version v%s for the federation feature in @link direction on schema", ver))
-				continue
-			}
-			if minor >= 10 {
-				errs = append(errs, errorf("UNSUPPORTED_LINKED_FEATURE", sg, posOf(d.Position), "Federation v%s is for Apollo Connectors, which Atrium does not compose: use federation v2.9 or lower", ver))
 				continue
 			}
 			sg.fed2, sg.version = true, minor
@@ -314,7 +315,7 @@ func (sg *subgraph) readSchemaDirectives(dirs ast.DirectiveList) {
 	}
 }
 
-var fedVersions = map[string]int{"2.0": 0, "2.1": 1, "2.2": 2, "2.3": 3, "2.4": 4, "2.5": 5, "2.6": 6, "2.7": 7, "2.8": 8, "2.9": 9, "2.10": 10, "2.11": 11}
+var fedVersions = map[string]int{"2.0": 0, "2.1": 1, "2.2": 2, "2.3": 3, "2.4": 4, "2.5": 5, "2.6": 6, "2.7": 7, "2.8": 8, "2.9": 9, "2.10": 10, "2.11": 11, "2.12": 12}
 
 func (sg *subgraph) readImports(d *ast.Directive, minor int) []Diagnostic {
 	arg := d.Arguments.ForName("import")
@@ -397,7 +398,7 @@ func (sg *subgraph) isMachineryType(name string) bool {
 	case "_Service", "_Entity", "_Any", "_FieldSet", "FieldSet", "link__Import", "link__Purpose":
 		return true
 	}
-	if strings.HasPrefix(name, "federation__") || strings.HasPrefix(name, "join__") {
+	if strings.HasPrefix(name, "federation__") || strings.HasPrefix(name, "join__") || sg.isConnectType(name) {
 		return true
 	}
 	for k, v := range sg.names {
@@ -517,6 +518,7 @@ func (sg *subgraph) definitions() string {
 	}
 	def("cost", "(weight: Int!) on ARGUMENT_DEFINITION | ENUM | FIELD_DEFINITION | INPUT_FIELD_DEFINITION | OBJECT | SCALAR")
 	def("listSize", "(assumedSize: Int, slicingArguments: [String!], sizedFields: [String!], requireOneSlicingArgument: Boolean = true) on FIELD_DEFINITION")
+	b.WriteString(sg.connectDefinitions())
 	return b.String()
 }
 

@@ -1,6 +1,7 @@
-// Command demo-subgraphs serves the four demo subgraphs (accounts, products, reviews,
-// inventory) at /graphql on four consecutive ports, 4001 to 4004 by default: the routing URLs
-// of demo/supergraph.graphql. It stops cleanly on SIGINT or SIGTERM.
+// Command demo-subgraphs serves the demo backends on consecutive ports: the four GraphQL
+// subgraphs (accounts, products, reviews, inventory) at /graphql on 4001 to 4004 by default,
+// the routing URLs of demo/supergraph.graphql, and the shipping REST service (a connector
+// subgraph's backend) at /v1 on 4005. It stops cleanly on SIGINT or SIGTERM.
 package main
 
 import (
@@ -21,17 +22,20 @@ import (
 	"github.com/atrium-gateway/atrium/demo/inventory"
 	"github.com/atrium-gateway/atrium/demo/products"
 	"github.com/atrium-gateway/atrium/demo/reviews"
+	"github.com/atrium-gateway/atrium/demo/shipping"
 )
 
 // subgraphs in port order: the base port serves the first.
 var subgraphs = []struct {
 	name    string
 	handler func() http.Handler
+	pattern string // where the handler is mounted
 }{
-	{accounts.Name, accounts.Handler},
-	{products.Name, products.Handler},
-	{reviews.Name, reviews.Handler},
-	{inventory.Name, inventory.Handler},
+	{accounts.Name, accounts.Handler, "/graphql"},
+	{products.Name, products.Handler, "/graphql"},
+	{reviews.Name, reviews.Handler, "/graphql"},
+	{inventory.Name, inventory.Handler, "/graphql"},
+	{shipping.Name, shipping.Handler, "/"},
 }
 
 // shutdownTimeout bounds how long requests in flight may take to finish on shutdown.
@@ -39,7 +43,7 @@ const shutdownTimeout = 5 * time.Second
 
 func main() {
 	host := flag.String("host", "127.0.0.1", "host or IP to listen on")
-	basePort := flag.Int("base-port", 4001, "port of accounts; products, reviews and inventory take the next three")
+	basePort := flag.Int("base-port", 4001, "port of accounts; products, reviews, inventory and shipping take the next four")
 	flag.Parse()
 
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
@@ -67,12 +71,16 @@ func run(ctx context.Context, host string, basePort int) error {
 			return fmt.Errorf("%s: %w (choose other ports with -base-port)", sg.name, err)
 		}
 		mux := http.NewServeMux()
-		mux.Handle("/graphql", sg.handler())
+		mux.Handle(sg.pattern, sg.handler())
 		listeners[i] = ln
 		servers[i] = &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second}
 	}
 	for i, sg := range subgraphs {
-		log.Printf("%-9s http://%s/graphql", sg.name, listeners[i].Addr())
+		where := "/graphql"
+		if sg.pattern == "/" {
+			where = "/v1 (REST)"
+		}
+		log.Printf("%-9s http://%s%s", sg.name, listeners[i].Addr(), where)
 	}
 
 	failed := make(chan error, len(servers))

@@ -1,4 +1,4 @@
-package executor
+package jsonenc
 
 import (
 	"encoding/json"
@@ -13,7 +13,7 @@ func FuzzAppendString(f *testing.F) {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, s string) {
-		got := appendString(nil, s)
+		got := AppendString(nil, s)
 		var ours, theirs string
 		if err := json.Unmarshal(got, &ours); err != nil {
 			t.Fatalf("invalid JSON %q for %q: %v", got, s, err)
@@ -23,7 +23,7 @@ func FuzzAppendString(f *testing.F) {
 			t.Fatal(err)
 		}
 		if ours != theirs {
-			t.Fatalf("appendString(%q) means %q, encoding/json %q", s, ours, theirs)
+			t.Fatalf("AppendString(%q) means %q, encoding/json %q", s, ours, theirs)
 		}
 	})
 }

@@ -1,0 +1,65 @@
+package config_test
+
+import (
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/atrium-gateway/atrium/config"
+)
+
+func TestParseReadsSourcesAndSubgraphs(t *testing.T) {
+	t.Setenv("SHOP_KEY", "k-123")
+	c, err := config.Parse("atrium.yaml", []byte(`
+subgraphs:
+  products:
+    urls: [http://10.0.0.1:4002/graphql, http://10.0.0.2:4002/graphql]
+    balancer: least_outstanding
+connectors:
+  sources:
+    shop.api:
+      urls: [http://10.0.0.5:4010/v1]
+      timeout: 2s
+      cache_ttl: 30s
+      max_batch: 50
+      config: { apiKey: "${env.SHOP_KEY}" }
+`))
+	require.NoError(t, err)
+	assert.Len(t, c.Subgraphs["products"].URLs, 2)
+	src := c.Connectors.Sources["shop.api"]
+	assert.Equal(t, 2*time.Second, src.Traffic.Timeout)
+	assert.Equal(t, 30*time.Second, src.CacheTTL)
+	assert.Equal(t, 50, src.MaxBatch)
+	assert.Equal(t, "k-123", src.Config["apiKey"])
+}
+
+func TestParseReportsEveryProblemWithItsPath(t *testing.T) {
+	_, err := config.Parse("atrium.yaml", []byte(`
+subgraphs:
+  products: { urls: [ftp://x], balancer: fastest }
+connectors:
+  sources:
+    noDot: { max_batch: -1 }
+`))
+	require.Error(t, err)
+	for _, want := range []string{"subgraphs.products.urls[0]", "subgraphs.products.balancer", "connectors.sources.noDot: name sources", "must not be negative"} {
+		assert.Contains(t, err.Error(), want)
+	}
+}
+
+func TestParseRefusesUnknownKeysBadYAMLAndUnsetVariables(t *testing.T) {
+	for name, in := range map[string]string{
+		"unknown key": "subgraph:\n  a: {}\n",
+		"bad yaml":    "subgraphs: [",
+		"unset env":   "connectors: { sources: { a.b: { config: { k: \"${env.ATRIUM_SURELY_UNSET}\" } } } }",
+		"bad type":    "connectors: { sources: { a.b: { max_batch: lots } } }",
+	} {
+		t.Run(name, func(t *testing.T) {
+			_, err := config.Parse("atrium.yaml", []byte(in))
+			require.Error(t, err)
+			assert.Contains(t, err.Error(), "atrium.yaml")
+		})
+	}
+}

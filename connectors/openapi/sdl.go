@@ -1,0 +1,289 @@
+package openapi
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+)
+
+// usedTypes are the types reachable from the root fields, in print order.
+type usedTypes struct {
+	objects []*objType // output types, then input types, each by name
+	enums   []*enumType
+	scalars []string
+}
+
+func (g *gen) used() usedTypes {
+	objs, enums, scalars := map[*objType]bool{}, map[*enumType]bool{}, map[string]bool{}
+	var walk func(sh *shape)
+	walk = func(sh *shape) {
+		b := sh.base()
+		switch b.kind {
+		case objectShape:
+			if objs[b.obj] {
+				return
+			}
+			objs[b.obj] = true
+			for _, f := range b.obj.fields {
+				walk(f.shape)
+			}
+		case enumShape:
+			enums[b.enum] = true
+		case scalarShape:
+			if b.scalar == "JSON" || b.scalar == "Int64" {
+				scalars[b.scalar] = true
+			}
+		}
+	}
+	for _, f := range g.fields {
+		walk(f.result)
+		for _, a := range f.args {
+			walk(a.shape)
+		}
+	}
+	var u usedTypes
+	for o := range objs {
+		u.objects = append(u.objects, o)
+	}
+	slices.SortFunc(u.objects, func(a, b *objType) int {
+		if a.input != b.input {
+			if a.input {
+				return 1
+			}
+			return -1
+		}
+		return strings.Compare(a.name, b.name)
+	})
+	for e := range enums {
+		u.enums = append(u.enums, e)
+	}
+	slices.SortFunc(u.enums, func(a, b *enumType) int { return strings.Compare(a.name, b.name) })
+	for s := range scalars {
+		u.scalars = append(u.scalars, s)
+	}
+	slices.Sort(u.scalars)
+	return u
+}
+
+// print renders the subgraph schema.
+func (g *gen) print() string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "extend schema\n")
+	fmt.Fprintf(&b, "  @link(url: \"https://specs.apollo.dev/federation/v2.11\", import: [\"@key\"])\n")
+	fmt.Fprintf(&b, "  @link(url: \"https://specs.apollo.dev/connect/v0.3\", import: [\"@source\", \"@connect\"])\n")
+	fmt.Fprintf(&b, "  @source(name: %s, http: { baseURL: %s })\n", gqlString(g.opts.Name), gqlString(g.baseURL))
+	for _, mutation := range []bool{false, true} {
+		var fs []*rootField
+		for _, f := range g.fields {
+			if f.mutation == mutation {
+				fs = append(fs, f)
+			}
+		}
+		if len(fs) == 0 {
+			continue
+		}
+		root := "Query"
+		if mutation {
+			root = "Mutation"
+		}
+		fmt.Fprintf(&b, "\ntype %s {\n", root)
+		for i, f := range fs {
+			if i > 0 {
+				b.WriteString("\n")
+			}
+			g.printField(&b, f)
+		}
+		b.WriteString("}\n")
+	}
+	u := g.used()
+	for _, o := range u.objects {
+		b.WriteString("\n")
+		description(&b, o.desc, "")
+		kw := "type"
+		if o.input {
+			kw = "input"
+		}
+		fmt.Fprintf(&b, "%s %s", kw, o.name)
+		if o.key != "" {
+			fmt.Fprintf(&b, " @key(fields: %s)", gqlString(o.key))
+		}
+		b.WriteString(" {\n")
+		for _, f := range o.fields {
+			description(&b, f.desc, "  ")
+			fmt.Fprintf(&b, "  %s: %s", f.name, f.shape.gqlType(f.nonNull))
+			if f.deprecated {
+				b.WriteString(" @deprecated")
+			}
+			b.WriteString("\n")
+		}
+		b.WriteString("}\n")
+	}
+	for _, e := range u.enums {
+		b.WriteString("\n")
+		description(&b, e.desc, "")
+		fmt.Fprintf(&b, "enum %s {\n", e.name)
+		for _, v := range e.values {
+			fmt.Fprintf(&b, "  %s\n", v.name)
+		}
+		b.WriteString("}\n")
+	}
+	for _, s := range u.scalars {
+		b.WriteString("\n")
+		switch s {
+		case "JSON":
+			description(&b, "Any JSON value, passed through as is.", "")
+		case "Int64":
+			description(&b, "A 64-bit integer: a string or a number in JSON.", "")
+		}
+		fmt.Fprintf(&b, "scalar %s\n", s)
+	}
+	return b.String()
+}
+
+func (g *gen) printField(b *strings.Builder, f *rootField) {
+	description(b, f.desc, "  ")
+	b.WriteString("  " + f.name)
+	var args []string
+	multi := false
+	for _, a := range f.args {
+		s := a.name + ": " + a.shape.gqlType(a.nonNull)
+		if a.def != "" {
+			s += " = " + a.def
+		}
+		args = append(args, s)
+		multi = multi || strings.TrimSpace(a.desc) != ""
+	}
+	if len(args) > 0 {
+		one := "(" + strings.Join(args, ", ") + ")"
+		if !multi && len(one)+len(f.name) < 90 {
+			b.WriteString(one)
+		} else {
+			b.WriteString("(\n")
+			for i, a := range f.args {
+				description(b, a.desc, "    ")
+				b.WriteString("    " + args[i] + "\n")
+			}
+			b.WriteString("  )")
+		}
+	}
+	fmt.Fprintf(b, ": %s", f.result.gqlType(false))
+	if f.deprecated {
+		b.WriteString(" @deprecated")
+	}
+	b.WriteString("\n    @connect(\n")
+	fmt.Fprintf(b, "      source: %s\n", gqlString(g.opts.Name))
+	method := f.op.method + ": " + gqlString(f.urlTemplate)
+	var entries []string
+	if len(f.queryParams) > 0 {
+		entries = append(entries, "queryParams: "+selectionValue(f.queryParams, "        ", true))
+	}
+	if len(f.headers) > 0 {
+		var hs []string
+		for _, h := range f.headers {
+			hs = append(hs, fmt.Sprintf("{ name: %s, value: %s }", gqlString(h[0]), gqlString(h[1])))
+		}
+		entries = append(entries, "headers: ["+strings.Join(hs, ", ")+"]")
+	}
+	if f.body != nil {
+		entries = append(entries, "body: "+selectionValue(g.body(f.body), "        ", false))
+	}
+	if len(entries) == 0 {
+		fmt.Fprintf(b, "      http: { %s }\n", method)
+	} else {
+		fmt.Fprintf(b, "      http: {\n        %s\n", method)
+		for _, e := range entries {
+			fmt.Fprintf(b, "        %s\n", e)
+		}
+		b.WriteString("      }\n")
+	}
+	fmt.Fprintf(b, "      selection: %s\n", selectionValue(g.selection(f), "      ", false))
+	if f.entity {
+		b.WriteString("      entity: true\n")
+	}
+	b.WriteString("    )\n")
+}
+
+// selectionValue renders a selection as a GraphQL string: on one line when short and free of
+// quotes (joined by spaces when joinable), else as a block string at indent.
+func selectionValue(lines []string, indent string, joinable bool) string {
+	one := ""
+	if len(lines) == 1 || joinable {
+		one = strings.Join(lines, " ")
+	}
+	if one != "" && !strings.ContainsAny(one, "\"\\\n") && len(one) <= 70 {
+		return gqlString(one)
+	}
+	var b strings.Builder
+	b.WriteString(`"""` + "\n")
+	for _, l := range lines {
+		b.WriteString(indent + strings.ReplaceAll(l, `"""`, `\"""`) + "\n")
+	}
+	b.WriteString(indent + `"""`)
+	return b.String()
+}
+
+// gqlString is a GraphQL string literal.
+func gqlString(s string) string {
+	var b strings.Builder
+	b.WriteByte('"')
+	for _, r := range s {
+		switch {
+		case r == '"' || r == '\\':
+			b.WriteByte('\\')
+			b.WriteRune(r)
+		case r == '\n':
+			b.WriteString(`\n`)
+		case r < 0x20 || r == 0x7f:
+			fmt.Fprintf(&b, `\u%04x`, r)
+		default:
+			b.WriteRune(r)
+		}
+	}
+	b.WriteByte('"')
+	return b.String()
+}
+
+// description writes a description before a definition: a string on one line, or a block
+// string with its delimiters on their own lines.
+func description(b *strings.Builder, text, indent string) {
+	text = cleanText(text)
+	if text == "" {
+		return
+	}
+	if !strings.Contains(text, "\n") {
+		b.WriteString(indent + gqlString(text) + "\n")
+		return
+	}
+	b.WriteString(indent + `"""` + "\n")
+	for _, l := range strings.Split(text, "\n") {
+		if l == "" {
+			b.WriteString("\n")
+			continue
+		}
+		b.WriteString(indent + strings.ReplaceAll(l, `"""`, `\"""`) + "\n")
+	}
+	b.WriteString(indent + `"""` + "\n")
+}
+
+// cleanText trims a description, drops control characters and invalid UTF-8, and trims
+// trailing spaces of each line.
+func cleanText(s string) string {
+	s = strings.ToValidUTF8(s, "")
+	s = strings.ReplaceAll(s, "\r\n", "\n")
+	s = strings.Map(func(r rune) rune {
+		switch {
+		case r == '\n':
+			return r
+		case r == '\t':
+			return ' '
+		case r < 0x20 || r == 0x7f || r == 0xfeff:
+			return -1
+		}
+		return r
+	}, s)
+	lines := strings.Split(strings.TrimSpace(s), "\n")
+	for i, l := range lines {
+		lines[i] = strings.TrimRight(l, " ")
+	}
+	return strings.Join(lines, "\n")
+}

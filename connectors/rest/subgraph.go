@@ -1,0 +1,283 @@
+// Package rest serves Apollo Connectors subgraphs: subgraphs whose fields are REST
+// endpoints declared with @source and @connect (connect/v0.1 to v0.3). The gateway plans
+// such a subgraph like any other and sends it GraphQL operations; a Subgraph runs them
+// itself, calling the endpoints, batching entity lookups through request-scoped
+// dataloaders and caching GET answers in ristretto.
+package rest
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"slices"
+	"sync"
+	"time"
+
+	"github.com/vektah/gqlparser/v2/ast"
+	"github.com/vektah/gqlparser/v2/parser"
+
+	"github.com/atrium-gateway/atrium/connectors"
+	"github.com/atrium-gateway/atrium/connectors/mapping"
+	"github.com/atrium-gateway/atrium/federation"
+	"github.com/atrium-gateway/atrium/upstream"
+)
+
+// Options configure a connector subgraph.
+type Options struct {
+	// Sources configure each @source by name.
+	Sources map[string]SourceConfig
+	// HTTPClient is shared by the sources' traffic pools (nil: a pooled default).
+	HTTPClient *http.Client
+	Logger     *slog.Logger
+	// MaxResponseBytes bounds each backend answer (default 8 MiB).
+	MaxResponseBytes int64
+	// CacheMaxBytes bounds the GET answer cache (default 64 MiB; negative: no cache).
+	CacheMaxBytes int64
+	// Timeout bounds each call when the source sets none (0: only the request's deadline).
+	Timeout time.Duration
+}
+
+// SourceConfig is the gateway-side configuration of one @source.
+type SourceConfig struct {
+	// Traffic: URLs (replacing the SDL's baseURL), balancing, health, retries, breaker.
+	Traffic upstream.Config `yaml:",inline"`
+	// Config is what $config reads.
+	Config map[string]any `yaml:"config"`
+	// CacheTTL keeps GET answers without Cache-Control this long, and bounds those with
+	// one (0: only answers with Cache-Control max-age are cached).
+	CacheTTL time.Duration `yaml:"cache_ttl"`
+	// MaxBatch bounds the keys of one batch call when the connector sets no batch.maxSize
+	// (default 100).
+	MaxBatch int `yaml:"max_batch"`
+	// Concurrency bounds the calls one request runs at once against the source when it has
+	// no batch endpoint (default 16).
+	Concurrency int `yaml:"concurrency"`
+	// BatchWait is how long a dataloader collects keys before calling (default 1ms).
+	BatchWait time.Duration `yaml:"batch_wait"`
+	// Treat404AsNull makes a 404 answer a plain null (a missing entity or object) instead
+	// of a CONNECTOR_FETCH error.
+	Treat404AsNull bool `yaml:"treat_404_as_null"`
+}
+
+// Subgraph runs the operations the gateway plans for one connector subgraph.
+type Subgraph struct {
+	name     string
+	sg       *federation.Supergraph
+	opts     Options
+	log      *slog.Logger
+	backends map[*source]*backend
+	roots    map[string]*connector   // "Query.products": root fields, entity: true fields too
+	entities map[string][]*connector // entity type → connectors resolving it by key
+	fields   map[string]*connector   // "Product.reviews": fields of entities
+	cache    *cache
+	docs     documents
+	// headerNames are the client headers header mappings copy (from:); readsRequest: a
+	// mapping reads $request, so any client header.
+	headerNames  []string
+	readsRequest bool
+}
+
+type backend struct {
+	pool *upstream.Pool
+	cfg  SourceConfig
+}
+
+var (
+	_ connectors.Connector    = (*Subgraph)(nil)
+	_ connectors.HeaderReader = (*Subgraph)(nil)
+)
+
+// IsConnectorSubgraph reports whether the supergraph serves subgraph sub by connectors.
+func IsConnectorSubgraph(sg *federation.Supergraph, sub federation.SubgraphID) bool {
+	return len(sg.JoinDirectivesOf(sub, "connect")) > 0
+}
+
+// New compiles the connectors of subgraph sub and starts their sources' traffic pools.
+// Close stops them.
+func New(sg *federation.Supergraph, sub federation.SubgraphID, opts Options) (*Subgraph, error) {
+	if opts.MaxResponseBytes <= 0 {
+		opts.MaxResponseBytes = 8 << 20
+	}
+	if opts.CacheMaxBytes == 0 {
+		opts.CacheMaxBytes = 64 << 20
+	}
+	if opts.Logger == nil {
+		opts.Logger = slog.New(slog.DiscardHandler)
+	}
+	sources, conns, err := compile(sg, sub)
+	if err != nil {
+		return nil, err
+	}
+	s := &Subgraph{name: sg.Subgraphs[sub].Name, sg: sg, opts: opts, log: opts.Logger, backends: map[*source]*backend{},
+		roots: map[string]*connector{}, entities: map[string][]*connector{}, fields: map[string]*connector{}}
+	for name := range opts.Sources {
+		if sources[name] == nil {
+			return nil, fmt.Errorf("subgraph %q: configuration for unknown source %q", s.name, name)
+		}
+	}
+	if opts.CacheMaxBytes > 0 {
+		if s.cache, err = newCache(opts.CacheMaxBytes); err != nil {
+			return nil, err
+		}
+	}
+	for _, c := range conns {
+		if s.backends[c.source] == nil {
+			if err := s.startBackend(c.source); err != nil {
+				s.Close()
+				return nil, err
+			}
+		}
+		switch c.kind {
+		case rootField:
+			s.roots[c.typ+"."+c.field] = c
+		case entityField:
+			s.roots[c.typ+"."+c.field] = c
+			s.entities[c.entity] = append(s.entities[c.entity], c)
+		case entityType:
+			s.entities[c.entity] = append(s.entities[c.entity], c)
+		case objectField:
+			s.fields[c.typ+"."+c.field] = c
+		}
+	}
+	s.readClientHeaders(conns)
+	return s, nil
+}
+
+func (s *Subgraph) startBackend(src *source) error {
+	cfg := s.opts.Sources[src.name]
+	if len(cfg.Traffic.URLs) == 0 {
+		cfg.Traffic.URLs = []string{src.baseURL}
+	}
+	if cfg.Traffic.Timeout == 0 {
+		cfg.Traffic.Timeout = s.opts.Timeout
+	}
+	if cfg.MaxBatch <= 0 {
+		cfg.MaxBatch = 100
+	}
+	if cfg.Concurrency <= 0 {
+		cfg.Concurrency = 16
+	}
+	if cfg.BatchWait <= 0 {
+		cfg.BatchWait = time.Millisecond
+	}
+	name := s.name
+	if src.name != "" {
+		name += "." + src.name
+	}
+	pool, err := upstream.New(name, cfg.Traffic, s.opts.HTTPClient, s.log)
+	if err != nil {
+		return fmt.Errorf("source %s: %w", name, err)
+	}
+	s.backends[src] = &backend{pool: pool, cfg: cfg}
+	return nil
+}
+
+// Close stops the traffic pools' health checks and drops the cache.
+func (s *Subgraph) Close() {
+	for _, b := range s.backends {
+		b.pool.Close()
+	}
+	if s.cache != nil {
+		s.cache.c.Close()
+	}
+}
+
+// CacheStats reports the cache's counters (zero without a cache).
+func (s *Subgraph) CacheStats() CacheStats {
+	if s.cache == nil {
+		return CacheStats{}
+	}
+	return s.cache.stats()
+}
+
+// documents keeps the parsed operations the planner sends, by text. Plans are cached, so
+// the set of texts is small; the bound keeps a misbehaving caller from growing it.
+type documents struct {
+	mu   sync.Mutex
+	docs map[string]*ast.QueryDocument
+}
+
+const maxDocuments = 4096
+
+func (d *documents) get(query string) (*ast.QueryDocument, error) {
+	d.mu.Lock()
+	doc := d.docs[query]
+	d.mu.Unlock()
+	if doc != nil {
+		return doc, nil
+	}
+	doc, err := parser.ParseQuery(&ast.Source{Input: query})
+	if err != nil {
+		return nil, err
+	}
+	d.mu.Lock()
+	if d.docs == nil || len(d.docs) >= maxDocuments {
+		d.docs = map[string]*ast.QueryDocument{}
+	}
+	d.docs[query] = doc
+	d.mu.Unlock()
+	return doc, nil
+}
+
+// Fetch runs one operation of the plan against the connectors and answers as a GraphQL
+// subgraph would: {"data": …, "errors": […]}.
+func (s *Subgraph) Fetch(ctx context.Context, req *connectors.Request, dst []byte) ([]byte, error) {
+	doc, err := s.docs.get(req.Query)
+	if err != nil {
+		return nil, fmt.Errorf("%w: the planned operation does not parse", connectors.ErrUnavailable)
+	}
+	var op *ast.OperationDefinition
+	if req.OperationName != "" {
+		op = doc.Operations.ForName(req.OperationName)
+	} else if len(doc.Operations) == 1 {
+		op = doc.Operations[0]
+	}
+	if op == nil {
+		return nil, fmt.Errorf("%w: no operation to run", connectors.ErrUnavailable)
+	}
+	vars := map[string]any{}
+	if len(req.Variables) > 0 {
+		v, err := decode(req.Variables)
+		if m, ok := v.(map[string]any); err == nil && ok {
+			vars = m
+		}
+	}
+	x := &execution{s: s, ctx: ctx, scope: connectors.ScopeOf(ctx), vars: vars, doc: doc}
+	data := x.operation(op)
+	return x.write(dst, data), nil
+}
+
+// ClientHeaders names the client headers the subgraph's connectors forward (header
+// mappings with `from`); all is true when a mapping reads $request, and so any of them.
+func (s *Subgraph) ClientHeaders() (names []string, all bool) {
+	return s.headerNames, s.readsRequest
+}
+
+// readClientHeaders notes which client headers the connectors read.
+func (s *Subgraph) readClientHeaders(conns []*connector) {
+	add := func(hs []header) {
+		for _, h := range hs {
+			if h.from != "" && !slices.Contains(s.headerNames, h.from) {
+				s.headerNames = append(s.headerNames, h.from)
+			}
+		}
+	}
+	for _, c := range conns {
+		add(c.source.headers)
+		add(c.headers)
+		paths := c.varPaths()
+		sels := []*mapping.Selection{c.selection}
+		if c.errors != nil {
+			sels = append(sels, c.errors.message, c.errors.extensions)
+		}
+		for _, sel := range sels {
+			if sel != nil {
+				paths = append(paths, sel.VarPaths()...)
+			}
+		}
+		for _, p := range paths {
+			s.readsRequest = s.readsRequest || p.Var == "$request"
+		}
+	}
+}
