@@ -16,7 +16,7 @@ import (
 
 	"go.yaml.in/yaml/v3"
 
-	"github.com/atrium-gateway/atrium/connectors/rest"
+	"github.com/atrium-gateway/atrium/connectors/engine"
 	"github.com/atrium-gateway/atrium/upstream"
 )
 
@@ -32,7 +32,7 @@ type Config struct {
 // Connectors configure connector subgraphs' sources.
 type Connectors struct {
 	// Sources by "<subgraph>.<source>".
-	Sources map[string]rest.SourceConfig `yaml:"sources"`
+	Sources map[string]engine.SourceConfig `yaml:"sources"`
 }
 
 var envRE = regexp.MustCompile(`\$\{env\.([A-Za-z_][A-Za-z0-9_]*)\}`)

@@ -25,6 +25,11 @@ const specConnect = "https://specs.apollo.dev/connect/"
 // supportedConnect are the Apollo Connectors spec versions the gateway serves.
 var supportedConnect = map[string]bool{"v0.1": true, "v0.2": true, "v0.3": true}
 
+// specAtriumConnectors is Atrium's connectors spec (@grpcSource, @grpc: gRPC services).
+const specAtriumConnectors = "https://specs.atrium.dev/connectors/"
+
+var supportedAtriumConnectors = map[string]bool{"v0.1": true}
+
 // readJoinDirectives collects every @join__directive of the schema, its types and fields,
 // in schema order.
 func (sg *Supergraph) readJoinDirectives(file string, sp *specs, doc *ast.SchemaDocument) error {

@@ -177,6 +177,10 @@ func readSpecs(file string, doc *ast.SchemaDocument) (*specs, error) {
 			if !supportedConnect[version] {
 				return nil, errAt(file, d.Position, "unsupported connect spec version %s (supported: v0.1 to v0.3)", version)
 			}
+		case specAtriumConnectors:
+			if !supportedAtriumConnectors[version] {
+				return nil, errAt(file, d.Position, "unsupported Atrium connectors spec version %s (supported: v0.1)", version)
+			}
 		case specLink:
 			sp.linkName = "link"
 		case specCore:

@@ -16,7 +16,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/atrium-gateway/atrium/audit/subgraph"
-	"github.com/atrium-gateway/atrium/connectors/rest"
+	"github.com/atrium-gateway/atrium/connectors/engine"
 	"github.com/atrium-gateway/atrium/demo/inventory"
 	"github.com/atrium-gateway/atrium/demo/products"
 	"github.com/atrium-gateway/atrium/demo/shipping"
@@ -166,7 +166,7 @@ type connectorStack struct {
 // startConnectorStack composes the REST connector subgraph with a GraphQL subgraph and
 // serves them through the gateway with opts. sources, when not nil, makes the connector
 // source settings for the REST server's URL (default: an apiKey in $config).
-func startConnectorStack(t *testing.T, opts gateway.Options, sources func(restURL string) map[string]rest.SourceConfig) *connectorStack {
+func startConnectorStack(t *testing.T, opts gateway.Options, sources func(restURL string) map[string]engine.SourceConfig) *connectorStack {
 	t.Helper()
 	shop := &restShop{calls: map[string]int{}}
 	restSrv := httptest.NewServer(shop.handler())
@@ -182,7 +182,7 @@ func startConnectorStack(t *testing.T, opts gateway.Options, sources func(restUR
 	require.NoError(t, err)
 	invSrv := httptest.NewServer(h)
 	t.Cleanup(invSrv.Close)
-	opts.ConnectorSources = map[string]rest.SourceConfig{"shop.api": {Config: map[string]any{"apiKey": "secret-key"}}}
+	opts.ConnectorSources = map[string]engine.SourceConfig{"shop.api": {Config: map[string]any{"apiKey": "secret-key"}}}
 	if sources != nil {
 		opts.ConnectorSources = sources(restSrv.URL)
 	}
@@ -356,8 +356,8 @@ func TestRESTConnectorFailsOverWhenAnInstanceDies(t *testing.T) {
 	second := &restShop{calls: map[string]int{}}
 	backup := httptest.NewServer(second.handler())
 	t.Cleanup(backup.Close)
-	s := startConnectorStack(t, gateway.Options{}, func(restURL string) map[string]rest.SourceConfig {
-		return map[string]rest.SourceConfig{"shop.api": {
+	s := startConnectorStack(t, gateway.Options{}, func(restURL string) map[string]engine.SourceConfig {
+		return map[string]engine.SourceConfig{"shop.api": {
 			Config:  map[string]any{"apiKey": "k"},
 			Traffic: upstream.Config{URLs: []string{restURL + "/v1", backup.URL + "/v1"}},
 		}}
@@ -378,8 +378,8 @@ func TestRESTConnectorFailsOverWhenAnInstanceDies(t *testing.T) {
 // TestRESTConnectorTreats404AsNullWhenConfigured: with treat_404_as_null a missing product
 // is null without an error; without it, the 404 is a CONNECTOR_FETCH error (above).
 func TestRESTConnectorTreats404AsNullWhenConfigured(t *testing.T) {
-	s := startConnectorStack(t, gateway.Options{}, func(string) map[string]rest.SourceConfig {
-		return map[string]rest.SourceConfig{"shop.api": {Config: map[string]any{"apiKey": "k"}, Treat404AsNull: true}}
+	s := startConnectorStack(t, gateway.Options{}, func(string) map[string]engine.SourceConfig {
+		return map[string]engine.SourceConfig{"shop.api": {Config: map[string]any{"apiKey": "k"}, Treat404AsNull: true}}
 	})
 	assert.JSONEq(t, `{"data":{"product":null}}`, s.query(t, `{ product(id: "999") { name } }`, nil))
 }

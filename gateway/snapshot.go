@@ -23,7 +23,7 @@ import (
 
 	"github.com/atrium-gateway/atrium/connectors"
 	gqlconn "github.com/atrium-gateway/atrium/connectors/graphql"
-	"github.com/atrium-gateway/atrium/connectors/rest"
+	"github.com/atrium-gateway/atrium/connectors/engine"
 	"github.com/atrium-gateway/atrium/executor"
 	"github.com/atrium-gateway/atrium/federation"
 	"github.com/atrium-gateway/atrium/planner"
@@ -63,7 +63,7 @@ type Options struct {
 	SubgraphTraffic map[string]upstream.Config
 	// ConnectorSources configure the sources of connector subgraphs (REST backends declared
 	// with @source/@connect), by "<subgraph>.<source>".
-	ConnectorSources map[string]rest.SourceConfig
+	ConnectorSources map[string]engine.SourceConfig
 	// Logger receives the connectors' warnings (nil: discarded).
 	Logger *slog.Logger
 	// Usage counts the operations planned, per signature and client, for schema checks
@@ -122,8 +122,8 @@ func NewSnapshot(sg *federation.Supergraph, opts Options) (*Snapshot, error) {
 			conns[i] = c
 			continue
 		}
-		if rest.IsConnectorSubgraph(sg, i) {
-			r, err := rest.New(sg, i, rest.Options{Sources: sourcesOf(opts.ConnectorSources, s.Name), HTTPClient: client,
+		if engine.IsConnectorSubgraph(sg, i) {
+			r, err := engine.New(sg, i, engine.Options{Sources: sourcesOf(opts.ConnectorSources, s.Name), HTTPClient: client,
 				Logger: opts.Logger, Timeout: opts.SubgraphTimeout})
 			if err != nil {
 				return fail(err)
@@ -206,8 +206,8 @@ type clientHeaders struct {
 }
 
 // sourcesOf picks one subgraph's source configurations out of "<subgraph>.<source>" keys.
-func sourcesOf(all map[string]rest.SourceConfig, subgraph string) map[string]rest.SourceConfig {
-	out := map[string]rest.SourceConfig{}
+func sourcesOf(all map[string]engine.SourceConfig, subgraph string) map[string]engine.SourceConfig {
+	out := map[string]engine.SourceConfig{}
 	for k, v := range all {
 		if name, ok := strings.CutPrefix(k, subgraph+"."); ok {
 			out[name] = v

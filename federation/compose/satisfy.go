@@ -8,7 +8,7 @@ import (
 	"github.com/vektah/gqlparser/v2"
 	"github.com/vektah/gqlparser/v2/ast"
 
-	"github.com/atrium-gateway/atrium/connectors/rest"
+	"github.com/atrium-gateway/atrium/connectors/engine"
 	"github.com/atrium-gateway/atrium/federation"
 	"github.com/atrium-gateway/atrium/planner"
 )
@@ -33,8 +33,8 @@ func checkSupergraph(sdl string, m *merger) []Diagnostic {
 	}
 	var errs []Diagnostic
 	for _, s := range sg.Subgraphs {
-		if rest.IsConnectorSubgraph(sg, s.ID) {
-			if err := rest.Validate(sg, s.ID); err != nil {
+		if engine.IsConnectorSubgraph(sg, s.ID) {
+			if err := engine.Validate(sg, s.ID); err != nil {
 				errs = append(errs, Diagnostic{Code: "CONNECTOR_INVALID", Message: err.Error(), Locations: []Loc{{Subgraph: s.Name}}})
 			}
 		}

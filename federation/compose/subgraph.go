@@ -32,8 +32,8 @@ type subgraph struct {
 	directives map[string]*ast.DirectiveDefinition
 	// schemaDirs are the directives applied to the schema, @link and @composeDirective aside.
 	schemaDirs ast.DirectiveList
-	// connect is the connect spec's @link (Apollo Connectors), nil when not linked.
-	connect *feature
+	// connectors are the connector specs the subgraph links (Apollo Connectors, Atrium's gRPC).
+	connectors []*linkedConnector
 }
 
 // composeUse is one @composeDirective(name:) application; name is nil when absent.
@@ -220,8 +220,8 @@ func (sg *subgraph) readLinks(doc *ast.SchemaDocument) []Diagnostic {
 		as := stringArg(d, "as")
 		if f, ok := parseFeature(d); ok {
 			sg.features = append(sg.features, f)
-			if f.identity == connectIdentity {
-				errs = append(errs, sg.readConnectLink(f)...)
+			if spec := connectorSpecOf(f.identity); spec != nil {
+				errs = append(errs, sg.readConnectorLink(spec, f)...)
 			}
 		}
 		switch {

@@ -1,4 +1,4 @@
-package rest
+package engine
 
 import (
 	"sync/atomic"

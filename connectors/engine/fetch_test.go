@@ -1,4 +1,4 @@
-package rest_test
+package engine_test
 
 import (
 	"context"
@@ -13,7 +13,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/atrium-gateway/atrium/connectors"
-	"github.com/atrium-gateway/atrium/connectors/rest"
+	"github.com/atrium-gateway/atrium/connectors/engine"
 	"github.com/atrium-gateway/atrium/federation"
 	"github.com/atrium-gateway/atrium/federation/compose"
 )
@@ -34,7 +34,7 @@ type Thing @key(fields: "id")
 
 // subgraph compiles the test subgraph against a REST server answering /things, counting
 // calls.
-func subgraph(t *testing.T, calls *atomic.Int64) *rest.Subgraph {
+func subgraph(t *testing.T, calls *atomic.Int64) *engine.Subgraph {
 	t.Helper()
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		calls.Add(1)
@@ -53,7 +53,7 @@ func subgraph(t *testing.T, calls *atomic.Int64) *rest.Subgraph {
 	require.NoError(t, res.Err())
 	sg, err := federation.Parse("supergraph", res.Supergraph)
 	require.NoError(t, err)
-	s, err := rest.New(sg, 0, rest.Options{})
+	s, err := engine.New(sg, 0, engine.Options{})
 	require.NoError(t, err)
 	t.Cleanup(s.Close)
 	return s

@@ -1,9 +1,9 @@
-// Package rest serves Apollo Connectors subgraphs: subgraphs whose fields are REST
-// endpoints declared with @source and @connect (connect/v0.1 to v0.3). The gateway plans
-// such a subgraph like any other and sends it GraphQL operations; a Subgraph runs them
-// itself, calling the endpoints, batching entity lookups through request-scoped
-// dataloaders and caching GET answers in ristretto.
-package rest
+// Package engine serves connector subgraphs: subgraphs whose fields are REST endpoints
+// (Apollo Connectors: @source, @connect, connect/v0.1 to v0.3) or gRPC methods (Atrium's
+// @grpcSource, @grpc). The gateway plans such a subgraph like any other and sends it
+// GraphQL operations; a Subgraph runs them itself, calling the backends, batching entity
+// lookups through request-scoped dataloaders and caching answers in ristretto.
+package engine
 
 import (
 	"context"
