@@ -45,6 +45,9 @@ func (c *cache) get(key string) (*response, bool) {
 
 func (c *cache) set(key string, r *response, ttl time.Duration, size int) {
 	c.c.SetWithTTL(key, &cached{key: key, resp: r}, int64(size+len(key)+64), ttl)
+	// Ristretto applies sets asynchronously; waiting (microseconds, on a miss that already
+	// paid a backend call) lets the next identical call hit, so caching is deterministic.
+	c.c.Wait()
 }
 
 // CacheStats are a connector subgraph's cache counters.

@@ -35,57 +35,69 @@ func failure(code, message string, c *connector) *fieldError {
 	return &fieldError{message: message, extensions: map[string]any{"code": code, "connector": map[string]any{"coordinate": c.coordinate}}}
 }
 
-// do sends one call through the source's traffic pool, or answers it from the cache.
+// do makes one call, or answers it from the cache.
 func (s *Subgraph) do(ctx context.Context, c *connector, cl *call) (*response, error) {
-	src := s.backends[c.source]
 	cacheKey := ""
-	if cl.method == http.MethodGet && s.cache != nil {
+	if cl.idempotent && s.cache != nil {
 		cacheKey = c.source.name + "\x00" + cl.key
 		if r, ok := s.cache.get(cacheKey); ok {
 			return r, nil
 		}
 	}
+	send := s.fetch
+	if c.rpc != nil {
+		send = s.invoke
+	}
+	r, ttl, size, err := send(ctx, c, cl)
+	if err != nil || r == nil {
+		return nil, err
+	}
+	if cacheKey != "" && ttl > 0 {
+		s.cache.set(cacheKey, r, ttl, size)
+	}
+	return r, nil
+}
+
+// fetch sends an HTTP call through the source's traffic pool. It answers how long the
+// answer may be cached and its size.
+func (s *Subgraph) fetch(ctx context.Context, c *connector, cl *call) (*response, time.Duration, int, error) {
+	src := s.backends[c.source]
 	resp, err := src.pool.Do(ctx, &upstream.Request{Method: cl.method, PathQuery: cl.pathQuery, Header: cl.header, Body: cl.body,
-		Idempotent: cl.method == http.MethodGet})
+		Idempotent: cl.idempotent})
 	if err != nil {
 		code, msg := "UPSTREAM_UNAVAILABLE", "The backend service is unavailable"
 		if errors.Is(err, upstream.ErrTimeout) || errors.Is(err, context.DeadlineExceeded) {
 			code, msg = "UPSTREAM_TIMEOUT", "The backend service did not answer in time"
 		}
 		s.log.Warn("connector call failed", "connector", c.coordinate, "error", err)
-		return nil, failure(code, msg, c)
+		return nil, 0, 0, failure(code, msg, c)
 	}
 	defer resp.Body.Close()
 	raw, err := io.ReadAll(io.LimitReader(resp.Body, s.opts.MaxResponseBytes+1))
 	if err != nil {
-		return nil, failure("UPSTREAM_UNAVAILABLE", "The backend service is unavailable", c)
+		return nil, 0, 0, failure("UPSTREAM_UNAVAILABLE", "The backend service is unavailable", c)
 	}
 	ok := resp.StatusCode/100 == 2
 	if int64(len(raw)) > s.opts.MaxResponseBytes {
 		s.log.Warn("connector response too large", "connector", c.coordinate, "limit", s.opts.MaxResponseBytes)
-		return nil, failure("CONNECTOR_RESPONSE_INVALID", "The backend's response is too large", c)
+		return nil, 0, 0, failure("CONNECTOR_RESPONSE_INVALID", "The backend's response is too large", c)
 	}
 	body, derr := decode(raw)
 	if derr != nil {
 		if ok {
 			s.log.Warn("connector response is not JSON", "connector", c.coordinate, "status", resp.StatusCode, "excerpt", excerpt(raw))
-			return nil, failure("CONNECTOR_RESPONSE_INVALID", "The backend's response is not JSON", c)
+			return nil, 0, 0, failure("CONNECTOR_RESPONSE_INVALID", "The backend's response is not JSON", c)
 		}
 		body = nil
 	}
 	r := &response{status: resp.StatusCode, body: body}
 	if resp.StatusCode == http.StatusNotFound && src.cfg.Treat404AsNull {
-		return nil, nil // not found: null, no error
+		return nil, 0, 0, nil // not found: null, no error
 	}
 	if !ok {
-		return nil, c.httpFailure(r)
+		return nil, 0, 0, c.httpFailure(r)
 	}
-	if cacheKey != "" {
-		if ttl := cacheTTL(resp.Header, src.cfg.CacheTTL); ttl > 0 {
-			s.cache.set(cacheKey, r, ttl, len(raw))
-		}
-	}
-	return r, nil
+	return r, cacheTTL(resp.Header, src.cfg.CacheTTL), len(raw), nil
 }
 
 // httpFailure is the error of a non-success status: "Request failed" with the status, or

@@ -24,11 +24,16 @@ type call struct {
 	// answer is never served to a request that would have sent other headers (another
 	// user's token, say).
 	key string
+	// idempotent: a GET, or a gRPC method called for a query; its answers may be cached.
+	idempotent bool
 }
 
 // request builds the call for vars. in is the client's headers, read only by header
 // mappings with `from`.
 func (c *connector) request(vars mapping.Vars, in http.Header) (*call, error) {
+	if c.rpc != nil {
+		return c.grpcRequest(vars, in)
+	}
 	path, err := c.path.Execute(vars, url.PathEscape)
 	if err != nil {
 		return nil, fmt.Errorf("URL path: %w", err)
@@ -49,7 +54,7 @@ func (c *connector) request(vars mapping.Vars, in http.Header) (*call, error) {
 		}
 		q = append(q, more...)
 	}
-	cl := &call{method: c.method, pathQuery: path, header: http.Header{}}
+	cl := &call{method: c.method, pathQuery: path, header: http.Header{}, idempotent: c.method == http.MethodGet}
 	if len(q) > 0 {
 		cl.pathQuery += "?" + strings.Join(q, "&")
 	}

@@ -6,6 +6,8 @@ import (
 	"slices"
 	"strings"
 
+	"google.golang.org/protobuf/reflect/protoreflect"
+
 	"github.com/atrium-gateway/atrium/connectors/mapping"
 	"github.com/atrium-gateway/atrium/federation"
 )
@@ -14,7 +16,10 @@ import (
 type source struct {
 	name    string
 	baseURL string
+	// headers are the source's header mappings (metadata mappings for gRPC).
 	headers []header
+	// grpc is set for a @grpcSource.
+	grpc *grpcService
 }
 
 // header is one header mapping: a fixed or templated value, or one copied from the client's
@@ -57,6 +62,11 @@ type connector struct {
 	batch    bool
 	maxBatch int
 	errors   *errorMapping
+	// mutation: a Mutation field, never cached or retried.
+	mutation bool
+	// rpc and message are set for @grpc: the method and the mapping building its request.
+	rpc     protoreflect.MethodDescriptor
+	message *mapping.Selection
 }
 
 type queryPart struct {
@@ -91,20 +101,28 @@ func compile(sg *federation.Supergraph, sub federation.SubgraphID) (map[string]*
 		s.headers = hs
 		sources[s.name] = s
 	}
+	if err := compileGRPCSources(sg, sub, sources); err != nil {
+		return nil, nil, err
+	}
 	var conns []*connector
-	counts := map[string]int{}
-	for _, d := range sg.JoinDirectivesOf(sub, "connect") {
-		at := d.Type
-		if d.Field != "" {
-			at += "." + d.Field
+	for _, kind := range []struct {
+		directive string
+		compile   func(*federation.Supergraph, *federation.JoinDirective, map[string]*source, string) (*connector, error)
+	}{{"connect", compileConnect}, {"grpc", compileGRPC}} {
+		counts := map[string]int{}
+		for _, d := range sg.JoinDirectivesOf(sub, kind.directive) {
+			at := d.Type
+			if d.Field != "" {
+				at += "." + d.Field
+			}
+			coord := fmt.Sprintf("%s:%s@%s[%d]", name, at, kind.directive, counts[at])
+			counts[at]++
+			c, err := kind.compile(sg, d, sources, coord)
+			if err != nil {
+				return nil, nil, fmt.Errorf("%s: %w", coord, err)
+			}
+			conns = append(conns, c)
 		}
-		coord := fmt.Sprintf("%s:%s@connect[%d]", name, at, counts[at])
-		counts[at]++
-		c, err := compileConnect(sg, d, sources, coord)
-		if err != nil {
-			return nil, nil, fmt.Errorf("%s: %w", coord, err)
-		}
-		conns = append(conns, c)
 	}
 	return sources, conns, nil
 }
@@ -113,7 +131,7 @@ func compileConnect(sg *federation.Supergraph, d *federation.JoinDirective, sour
 	args := argsOf(d)
 	c := &connector{coordinate: coord, typ: d.Type, field: d.Field}
 	if name := str(args["source"]); name != "" {
-		if c.source = sources[name]; c.source == nil {
+		if c.source = sources[name]; c.source == nil || c.source.grpc != nil {
 			return nil, fmt.Errorf("unknown source %q", name)
 		}
 	}
@@ -222,7 +240,8 @@ func (c *connector) classify(sg *federation.Supergraph, args map[string]any) err
 		return out
 	}
 	this, batch := uses("$this"), uses("$batch")
-	root := sg.Schema.Query != nil && c.typ == sg.Schema.Query.Name || sg.Schema.Mutation != nil && c.typ == sg.Schema.Mutation.Name
+	c.mutation = sg.Schema.Mutation != nil && c.typ == sg.Schema.Mutation.Name
+	root := sg.Schema.Query != nil && c.typ == sg.Schema.Query.Name || c.mutation
 	switch {
 	case c.field == "" && len(batch) > 0:
 		if len(this) > 0 {
@@ -262,11 +281,13 @@ func (c *connector) classify(sg *federation.Supergraph, args map[string]any) err
 // varPaths are the variables every part of the connector reads.
 func (c *connector) varPaths() []mapping.VarPath {
 	var out []mapping.VarPath
-	out = append(out, c.path.VarPaths()...)
+	if c.path != nil {
+		out = append(out, c.path.VarPaths()...)
+	}
 	for _, q := range c.query {
 		out = append(out, q.value.VarPaths()...)
 	}
-	for _, s := range []*mapping.Selection{c.params, c.body} {
+	for _, s := range []*mapping.Selection{c.params, c.body, c.message} {
 		if s != nil {
 			out = append(out, s.VarPaths()...)
 		}

@@ -17,7 +17,10 @@ import (
 	"github.com/vektah/gqlparser/v2/ast"
 	"github.com/vektah/gqlparser/v2/parser"
 
+	grpclib "google.golang.org/grpc"
+
 	"github.com/atrium-gateway/atrium/connectors"
+	"github.com/atrium-gateway/atrium/connectors/grpc"
 	"github.com/atrium-gateway/atrium/connectors/mapping"
 	"github.com/atrium-gateway/atrium/federation"
 	"github.com/atrium-gateway/atrium/upstream"
@@ -55,9 +58,12 @@ type SourceConfig struct {
 	Concurrency int `yaml:"concurrency"`
 	// BatchWait is how long a dataloader collects keys before calling (default 1ms).
 	BatchWait time.Duration `yaml:"batch_wait"`
-	// Treat404AsNull makes a 404 answer a plain null (a missing entity or object) instead
-	// of a CONNECTOR_FETCH error.
+	// Treat404AsNull makes a 404 answer (gRPC: NOT_FOUND) a plain null (a missing entity
+	// or object) instead of an error.
 	Treat404AsNull bool `yaml:"treat_404_as_null"`
+	// ExposeStatusMessages shows gRPC status messages to clients instead of "Request
+	// failed" (they are always logged).
+	ExposeStatusMessages bool `yaml:"expose_status_messages"`
 }
 
 // Subgraph runs the operations the gateway plans for one connector subgraph.
@@ -78,8 +84,10 @@ type Subgraph struct {
 	readsRequest bool
 }
 
+// backend is a source's way out: an HTTP traffic pool or a gRPC client.
 type backend struct {
 	pool *upstream.Pool
+	conn *grpclib.ClientConn
 	cfg  SourceConfig
 }
 
@@ -90,7 +98,7 @@ var (
 
 // IsConnectorSubgraph reports whether the supergraph serves subgraph sub by connectors.
 func IsConnectorSubgraph(sg *federation.Supergraph, sub federation.SubgraphID) bool {
-	return len(sg.JoinDirectivesOf(sub, "connect")) > 0
+	return len(sg.JoinDirectivesOf(sub, "connect")) > 0 || len(sg.JoinDirectivesOf(sub, "grpc")) > 0
 }
 
 // New compiles the connectors of subgraph sub and starts their sources' traffic pools.
@@ -123,7 +131,7 @@ func New(sg *federation.Supergraph, sub federation.SubgraphID, opts Options) (*S
 	}
 	for _, c := range conns {
 		if s.backends[c.source] == nil {
-			if err := s.startBackend(c.source); err != nil {
+			if err := s.startBackend(c.source, conns); err != nil {
 				s.Close()
 				return nil, err
 			}
@@ -144,10 +152,13 @@ func New(sg *federation.Supergraph, sub federation.SubgraphID, opts Options) (*S
 	return s, nil
 }
 
-func (s *Subgraph) startBackend(src *source) error {
+func (s *Subgraph) startBackend(src *source, conns []*connector) error {
 	cfg := s.opts.Sources[src.name]
 	if len(cfg.Traffic.URLs) == 0 {
 		cfg.Traffic.URLs = []string{src.baseURL}
+		if src.grpc != nil {
+			cfg.Traffic.URLs = []string{src.grpc.address}
+		}
 	}
 	if cfg.Traffic.Timeout == 0 {
 		cfg.Traffic.Timeout = s.opts.Timeout
@@ -165,6 +176,19 @@ func (s *Subgraph) startBackend(src *source) error {
 	if src.name != "" {
 		name += "." + src.name
 	}
+	if src.grpc != nil {
+		r := cfg.Traffic.Retries
+		if r.Attempts == 0 {
+			r.Attempts = upstream.DefaultAttempts
+		}
+		conn, err := grpc.Dial(grpc.ClientConfig{Addresses: cfg.Traffic.URLs, LeastOutstanding: cfg.Traffic.Balancer == upstream.LeastOutstanding,
+			Attempts: r.Attempts, Backoff: r.Backoff, MaxBackoff: r.MaxBackoff, RetryMethods: retryMethods(src, conns)})
+		if err != nil {
+			return fmt.Errorf("source %s: %w", name, err)
+		}
+		s.backends[src] = &backend{conn: conn, cfg: cfg}
+		return nil
+	}
 	pool, err := upstream.New(name, cfg.Traffic, s.opts.HTTPClient, s.log)
 	if err != nil {
 		return fmt.Errorf("source %s: %w", name, err)
@@ -176,7 +200,12 @@ func (s *Subgraph) startBackend(src *source) error {
 // Close stops the traffic pools' health checks and drops the cache.
 func (s *Subgraph) Close() {
 	for _, b := range s.backends {
-		b.pool.Close()
+		if b.pool != nil {
+			b.pool.Close()
+		}
+		if b.conn != nil {
+			b.conn.Close()
+		}
 	}
 	if s.cache != nil {
 		s.cache.c.Close()

@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"strings"
 
 	"google.golang.org/protobuf/proto"
 	"google.golang.org/protobuf/reflect/protodesc"
@@ -61,9 +62,13 @@ func EncodeSet(files ...protoreflect.FileDescriptor) (string, error) {
 	return base64.StdEncoding.EncodeToString(raw), nil
 }
 
-// builtIn reports whether every gateway knows fd as is: a file of the global registry with
-// the same contents.
+// builtIn reports whether every gateway knows fd as is: a well-known type's file of the
+// global registry with the same contents. (Other files may be registered too, by generated
+// code linked into the program, but other gateways do not have them.)
 func builtIn(fd protoreflect.FileDescriptor) bool {
+	if !strings.HasPrefix(fd.Path(), "google/protobuf/") {
+		return false
+	}
 	g, err := protoregistry.GlobalFiles.FindFileByPath(fd.Path())
 	if err != nil {
 		return false
