@@ -6,8 +6,10 @@ LISTEN ?= 127.0.0.1:4000
 CONFORMANCE := server/transport/conformance
 PLAYGROUND_WEB := server/playground/web
 STATICCHECK := honnef.co/go/tools/cmd/staticcheck@v0.8.2
+PROTOC_GEN_GO := google.golang.org/protobuf/cmd/protoc-gen-go@v1.36.12
+PROTOC_GEN_GO_GRPC := google.golang.org/grpc/cmd/protoc-gen-go-grpc@v1.6.2
 
-.PHONY: all build run test deps bench lint generate fuzz audit audit-http clean
+.PHONY: all build run test deps bench lint generate proto fuzz audit audit-http clean
 
 all: build
 
@@ -30,6 +32,8 @@ run: build
 	done; \
 	$(BIN)/atrium subgraph publish --endpoint http://$(LISTEN)/api/graphql --name shipping \
 		--url http://127.0.0.1:4005/v1 --schema demo/shipping/schema.graphql --message "make run: REST connectors" || exit 1; \
+	$(BIN)/atrium subgraph publish --endpoint http://$(LISTEN)/api/graphql --name pricing \
+		--url http://127.0.0.1:4006 --schema demo/pricing/schema.graphql --message "make run: gRPC connectors" || exit 1; \
 	echo "Atrium: GraphQL and playground at http://$(LISTEN)/graphql, registry API at http://$(LISTEN)/api/graphql (token in .atrium/admin-token), health at http://$(LISTEN)/health"; \
 	wait -n $$demo $$gw
 
@@ -77,6 +81,19 @@ generate:
 	$(GO) generate ./demo/...
 	npm --prefix $(PLAYGROUND_WEB) ci --no-audit --no-fund
 	npm --prefix $(PLAYGROUND_WEB) run build
+
+# Regenerates the demo's gRPC code (demo/pricing/pricing.proto → pricingpb/) and the
+# descriptorSet in demo/pricing/schema.graphql. Needs protoc (Debian: protobuf-compiler); the
+# plugins are installed, pinned, into $(BIN). Not part of test or run: the output is checked in.
+proto:
+	@command -v protoc >/dev/null || { echo "proto: needs protoc (apt-get install protobuf-compiler)"; exit 1; }
+	GOBIN=$(abspath $(BIN)) $(GO) install $(PROTOC_GEN_GO)
+	GOBIN=$(abspath $(BIN)) $(GO) install $(PROTOC_GEN_GO_GRPC)
+	protoc --proto_path=. \
+		--plugin=protoc-gen-go=$(BIN)/protoc-gen-go --go_out=. --go_opt=module=github.com/atrium-gateway/atrium \
+		--plugin=protoc-gen-go-grpc=$(BIN)/protoc-gen-go-grpc --go-grpc_out=. --go-grpc_opt=module=github.com/atrium-gateway/atrium \
+		demo/pricing/pricing.proto
+	$(GO) test ./demo/pricing -run '^TestDescriptorSet$$' -update
 
 # Runs every fuzz target for FUZZTIME each (new corpus entries land in testdata/fuzz).
 FUZZTIME ?= 60s

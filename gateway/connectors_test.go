@@ -3,6 +3,7 @@ package gateway_test
 import (
 	"encoding/json"
 	"fmt"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -19,6 +20,7 @@ import (
 	"github.com/atrium-gateway/atrium/connectors/engine"
 	"github.com/atrium-gateway/atrium/demo/inventory"
 	"github.com/atrium-gateway/atrium/demo/products"
+	"github.com/atrium-gateway/atrium/demo/pricing"
 	"github.com/atrium-gateway/atrium/demo/shipping"
 	"github.com/atrium-gateway/atrium/federation"
 	"github.com/atrium-gateway/atrium/federation/compose"
@@ -303,13 +305,20 @@ func TestRESTConnectorErrorsHaveCodesAndPathsAndNoInternals(t *testing.T) {
 	assert.NotContains(t, body, strings.TrimPrefix(s.rest.URL, "http://"))
 }
 
-// TestDemoProductSpansGraphQLAndREST serves the demo graph with the shipping REST service
-// as make run does: Product's fields come from two GraphQL subgraphs and a REST service.
-func TestDemoProductSpansGraphQLAndREST(t *testing.T) {
+// TestDemoProductSpansGraphQLRESTAndGRPC serves the demo graph as make run does: Product's
+// fields come from two GraphQL subgraphs, a REST service and a gRPC service.
+func TestDemoProductSpansGraphQLRESTAndGRPC(t *testing.T) {
 	restSrv := httptest.NewServer(shipping.Handler())
 	t.Cleanup(restSrv.Close)
-	inputs := []compose.Input{{Name: shipping.Name, URL: restSrv.URL + "/v1",
-		SDL: strings.ReplaceAll(shipping.SDL, "http://127.0.0.1:4005", restSrv.URL)}}
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	require.NoError(t, err)
+	grpcSrv := pricing.NewServer()
+	go func() { _ = grpcSrv.Serve(ln) }()
+	t.Cleanup(grpcSrv.Stop)
+	inputs := []compose.Input{
+		{Name: shipping.Name, URL: restSrv.URL + "/v1", SDL: strings.ReplaceAll(shipping.SDL, "http://127.0.0.1:4005", restSrv.URL)},
+		{Name: pricing.Name, URL: "http://127.0.0.1:4006", SDL: strings.ReplaceAll(pricing.SDL, "127.0.0.1:4006", ln.Addr().String())},
+	}
 	for name, h := range map[string]http.Handler{products.Name: products.Handler(), inventory.Name: inventory.Handler()} {
 		srv := httptest.NewServer(h)
 		t.Cleanup(srv.Close)
@@ -324,20 +333,33 @@ func TestDemoProductSpansGraphQLAndREST(t *testing.T) {
 			InStock      bool
 			ShippingCost int
 			Carrier      struct{ Name string }
+			CurrentPrice struct {
+				AmountCents, Currency, Tier string
+			}
 		}
-		Carriers []struct{ Code, Name string }
+		Carriers   []struct{ Code, Name string }
+		Promotions []struct {
+			PercentOff int
+			Product    struct{ Name string }
+		}
 	}
-	s.data(t, `{ topProducts(first: 3) { name inStock shippingCost carrier { name } } carriers { code name } }`, &out)
+	s.data(t, `{ topProducts(first: 3) { name inStock shippingCost carrier { name } currentPrice { amountCents currency tier } }
+		carriers { code name } promotions { percentOff product { name } } }`, &out)
 	require.Len(t, out.TopProducts, 3)
 	assert.Equal(t, "Table", out.TopProducts[0].Name)
 	assert.Equal(t, 399, out.TopProducts[0].ShippingCost)
 	assert.Equal(t, "DHL Express", out.TopProducts[0].Carrier.Name)
 	assert.Equal(t, "PostNL", out.TopProducts[1].Carrier.Name)
 	assert.Len(t, out.Carriers, 3)
+	assert.Equal(t, "USD", out.TopProducts[0].CurrentPrice.Currency)
+	assert.NotEmpty(t, out.TopProducts[0].CurrentPrice.AmountCents)
+	assert.Equal(t, "PRICE_TIER_STANDARD", out.TopProducts[0].CurrentPrice.Tier)
+	require.NotEmpty(t, out.Promotions)
+	for _, p := range out.Promotions {
+		assert.NotEmpty(t, p.Product.Name, "a promotion's product comes from the GraphQL products subgraph")
+	}
 }
 
-// TestRESTConnectorArgumentsCannotChangeTheURL: an argument lands in one path segment or
-// one query value, escaped; it can add no segment, query parameter or host.
 func TestRESTConnectorArgumentsCannotChangeTheURL(t *testing.T) {
 	s := startConnectorStack(t, gateway.Options{}, nil)
 	s.query(t, `query($id: ID!) { product(id: $id) { name } }`, map[string]any{"id": "../vendors?id=v1#x"})

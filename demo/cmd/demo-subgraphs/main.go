@@ -1,7 +1,8 @@
 // Command demo-subgraphs serves the demo backends on consecutive ports: the four GraphQL
 // subgraphs (accounts, products, reviews, inventory) at /graphql on 4001 to 4004 by default,
-// the routing URLs of demo/supergraph.graphql, and the shipping REST service (a connector
-// subgraph's backend) at /v1 on 4005. It stops cleanly on SIGINT or SIGTERM.
+// the routing URLs of demo/supergraph.graphql, then the backends of connector subgraphs: the
+// shipping REST service at /v1 on 4005 and the pricing gRPC service on 4006. It stops
+// cleanly on SIGINT or SIGTERM.
 package main
 
 import (
@@ -18,8 +19,11 @@ import (
 	"syscall"
 	"time"
 
+	"google.golang.org/grpc"
+
 	"github.com/atrium-gateway/atrium/demo/accounts"
 	"github.com/atrium-gateway/atrium/demo/inventory"
+	"github.com/atrium-gateway/atrium/demo/pricing"
 	"github.com/atrium-gateway/atrium/demo/products"
 	"github.com/atrium-gateway/atrium/demo/reviews"
 	"github.com/atrium-gateway/atrium/demo/shipping"
@@ -27,15 +31,52 @@ import (
 
 // subgraphs in port order: the base port serves the first.
 var subgraphs = []struct {
-	name    string
-	handler func() http.Handler
-	pattern string // where the handler is mounted
+	name   string
+	url    string // logged, with %s the listener's address
+	server func() server
 }{
-	{accounts.Name, accounts.Handler, "/graphql"},
-	{products.Name, products.Handler, "/graphql"},
-	{reviews.Name, reviews.Handler, "/graphql"},
-	{inventory.Name, inventory.Handler, "/graphql"},
-	{shipping.Name, shipping.Handler, "/"},
+	{accounts.Name, "http://%s/graphql", httpServer("/graphql", accounts.Handler)},
+	{products.Name, "http://%s/graphql", httpServer("/graphql", products.Handler)},
+	{reviews.Name, "http://%s/graphql", httpServer("/graphql", reviews.Handler)},
+	{inventory.Name, "http://%s/graphql", httpServer("/graphql", inventory.Handler)},
+	{shipping.Name, "http://%s/v1 (REST)", httpServer("/", shipping.Handler)},
+	{pricing.Name, "%s (gRPC, plaintext)", func() server { return grpcServer{pricing.NewServer()} }},
+}
+
+// server is what serves a backend on its listener: an *http.Server or a grpcServer.
+type server interface {
+	Serve(net.Listener) error
+	Shutdown(context.Context) error
+}
+
+// httpServer mounts handler at pattern.
+func httpServer(pattern string, handler func() http.Handler) func() server {
+	return func() server {
+		mux := http.NewServeMux()
+		mux.Handle(pattern, handler())
+		return &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second}
+	}
+}
+
+// grpcServer gives a gRPC server http.Server's Shutdown.
+type grpcServer struct{ *grpc.Server }
+
+// Shutdown stops accepting calls and waits for those in flight, cancelling them when ctx
+// is done.
+func (s grpcServer) Shutdown(ctx context.Context) error {
+	done := make(chan struct{})
+	go func() {
+		s.GracefulStop()
+		close(done)
+	}()
+	select {
+	case <-done:
+		return nil
+	case <-ctx.Done():
+		s.Stop()
+		<-done
+		return ctx.Err()
+	}
 }
 
 // shutdownTimeout bounds how long requests in flight may take to finish on shutdown.
@@ -43,7 +84,7 @@ const shutdownTimeout = 5 * time.Second
 
 func main() {
 	host := flag.String("host", "127.0.0.1", "host or IP to listen on")
-	basePort := flag.Int("base-port", 4001, "port of accounts; products, reviews, inventory and shipping take the next four")
+	basePort := flag.Int("base-port", 4001, "port of accounts; products, reviews, inventory, shipping and pricing take the next five")
 	flag.Parse()
 
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
@@ -59,7 +100,7 @@ func run(ctx context.Context, host string, basePort int) error {
 	if basePort < 1 || basePort+len(subgraphs)-1 > 65535 {
 		return fmt.Errorf("-base-port %d: must be in 1..%d", basePort, 65535-len(subgraphs)+1)
 	}
-	servers := make([]*http.Server, len(subgraphs))
+	servers := make([]server, len(subgraphs))
 	listeners := make([]net.Listener, len(subgraphs))
 	for i, sg := range subgraphs {
 		addr := net.JoinHostPort(host, strconv.Itoa(basePort+i))
@@ -70,23 +111,20 @@ func run(ctx context.Context, host string, basePort int) error {
 			}
 			return fmt.Errorf("%s: %w (choose other ports with -base-port)", sg.name, err)
 		}
-		mux := http.NewServeMux()
-		mux.Handle(sg.pattern, sg.handler())
 		listeners[i] = ln
-		servers[i] = &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second}
+		servers[i] = sg.server()
 	}
 	for i, sg := range subgraphs {
-		where := "/graphql"
-		if sg.pattern == "/" {
-			where = "/v1 (REST)"
-		}
-		log.Printf("%-9s http://%s%s", sg.name, listeners[i].Addr(), where)
+		log.Printf("%-9s "+sg.url, sg.name, listeners[i].Addr())
 	}
 
 	failed := make(chan error, len(servers))
 	for i, srv := range servers {
 		go func() {
-			if err := srv.Serve(listeners[i]); !errors.Is(err, http.ErrServerClosed) {
+			// A gRPC server's Serve returns nil once stopped, or ErrServerStopped if
+			// stopped before it started.
+			err := srv.Serve(listeners[i])
+			if err != nil && !errors.Is(err, http.ErrServerClosed) && !errors.Is(err, grpc.ErrServerStopped) {
 				failed <- fmt.Errorf("%s: %w", subgraphs[i].name, err)
 			}
 		}()
