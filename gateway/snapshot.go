@@ -22,8 +22,8 @@ import (
 	"golang.org/x/sync/singleflight"
 
 	"github.com/atrium-gateway/atrium/connectors"
-	gqlconn "github.com/atrium-gateway/atrium/connectors/graphql"
 	"github.com/atrium-gateway/atrium/connectors/engine"
+	gqlconn "github.com/atrium-gateway/atrium/connectors/graphql"
 	"github.com/atrium-gateway/atrium/executor"
 	"github.com/atrium-gateway/atrium/federation"
 	"github.com/atrium-gateway/atrium/planner"
