@@ -139,6 +139,9 @@ func (s *inventoryService) handlers(svc protoreflect.ServiceDescriptor) map[stri
 	}
 	single := func(in *dynamicpb.Message, out protoreflect.MessageDescriptor) (proto.Message, error) {
 		sku := in.Get(in.Descriptor().Fields().ByName("sku")).String()
+		if sku == "down" {
+			return nil, status.Error(codes.Unavailable, "warehouse db-7.internal is down")
+		}
 		it := newItem(sku)
 		if it == nil {
 			return nil, status.Errorf(codes.NotFound, "no item %s in warehouse db-7.internal", sku)
@@ -392,4 +395,29 @@ func TestGRPCConnectorCachesQueryAnswersPerMetadataButNeverMutations(t *testing.
 		require.Empty(t, out.Errors, body)
 	}
 	assert.Equal(t, 2, s.inv.callsTo("CreateItem"))
+}
+
+func TestGRPCConnectorBreakerStopsCallsToAFailingService(t *testing.T) {
+	s := startGRPCStack(t, &engine.SourceConfig{Traffic: upstream.Config{
+		Breaker: upstream.Breaker{Consecutive: 2, MinRequests: 100, OpenFor: time.Minute}}})
+	for range 2 {
+		out, body := s.answer(t, `{ item(sku: "down") { name } }`)
+		require.Len(t, out.Errors, 1, body)
+		assert.Equal(t, "UPSTREAM_UNAVAILABLE", out.Errors[0].Extensions["code"])
+	}
+	before := s.inv.callsTo("GetItem")
+	assert.GreaterOrEqual(t, before, 2)
+	out, body := s.answer(t, `{ item(sku: "a1") { name } }`)
+	require.Len(t, out.Errors, 1, body)
+	assert.Equal(t, "UPSTREAM_UNAVAILABLE", out.Errors[0].Extensions["code"], "the breaker is open")
+	assert.Equal(t, before, s.inv.callsTo("GetItem"), "an open breaker makes no call")
+
+	// Answers about the request (NOT_FOUND) never open it.
+	s = startGRPCStack(t, &engine.SourceConfig{Traffic: upstream.Config{
+		Breaker: upstream.Breaker{Consecutive: 2, MinRequests: 100, OpenFor: time.Minute}}})
+	for range 3 {
+		s.answer(t, `{ item(sku: "nope") { name } }`)
+	}
+	out, body = s.answer(t, `{ item(sku: "a1") { name } }`)
+	require.Empty(t, out.Errors, body)
 }

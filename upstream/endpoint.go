@@ -3,6 +3,8 @@ package upstream
 import (
 	"context"
 	"errors"
+	"fmt"
+	"log/slog"
 	"math/rand/v2"
 	"net/url"
 	"strings"
@@ -80,39 +82,78 @@ func breakerSuccess(err error) bool {
 }
 
 func (p *Pool) newBreaker(ep *endpoint) {
-	b := p.cfg.Breaker
-	if b.Disabled {
+	if p.cfg.Breaker.Disabled {
 		return
 	}
+	openFor := p.cfg.Breaker.OpenFor
+	ep.cb = newTwoStep(p.name, p.cfg.Breaker, func(from, to gobreaker.State) {
+		if to == gobreaker.StateOpen {
+			ep.openUntil.Store(time.Now().Add(openFor).UnixNano())
+		}
+		ep.state.Store(int32(to))
+		level := p.log.Info
+		if to == gobreaker.StateOpen {
+			level = p.log.Warn
+		}
+		level("upstream circuit breaker", "endpoint", ep.logURL, "from", from.String(), "to", to.String())
+	})
+}
+
+// newTwoStep is a breaker with b's settings (defaults filled in).
+func newTwoStep(name string, b Breaker, changed func(from, to gobreaker.State)) *gobreaker.TwoStepCircuitBreaker[struct{}] {
 	var bucket time.Duration
 	if b.Window/breakerBuckets >= time.Millisecond {
 		bucket = b.Window / breakerBuckets
 	}
 	consecutive, minRequests, ratio := uint32(b.Consecutive), uint32(b.MinRequests), b.FailureRatio
-	openFor := b.OpenFor
-	ep.cb = gobreaker.NewTwoStepCircuitBreaker[struct{}](gobreaker.Settings{
-		Name:         p.name,
+	return gobreaker.NewTwoStepCircuitBreaker[struct{}](gobreaker.Settings{
+		Name:         name,
 		MaxRequests:  uint32(b.HalfOpen),
 		Interval:     b.Window,
 		BucketPeriod: bucket,
-		Timeout:      openFor,
+		Timeout:      b.OpenFor,
 		ReadyToTrip: func(c gobreaker.Counts) bool {
 			return c.ConsecutiveFailures >= consecutive ||
 				(c.Requests >= minRequests && float64(c.TotalFailures) >= ratio*float64(c.Requests))
 		},
-		IsSuccessful: breakerSuccess,
-		OnStateChange: func(_ string, from, to gobreaker.State) {
-			if to == gobreaker.StateOpen {
-				ep.openUntil.Store(time.Now().Add(openFor).UnixNano())
-			}
-			ep.state.Store(int32(to))
-			level := p.log.Info
-			if to == gobreaker.StateOpen {
-				level = p.log.Warn
-			}
-			level("upstream circuit breaker", "endpoint", ep.logURL, "from", from.String(), "to", to.String())
-		},
+		IsSuccessful:  breakerSuccess,
+		OnStateChange: func(_ string, from, to gobreaker.State) { changed(from, to) },
 	})
+}
+
+// CallBreaker guards a backend as a whole, for clients that balance over its instances
+// themselves (gRPC sources: grpc-go balances, the breaker stops calls to a failing service).
+type CallBreaker struct {
+	cb *gobreaker.TwoStepCircuitBreaker[struct{}]
+}
+
+// NewCallBreaker is the breaker of cfg (nil when cfg disables breakers); state changes are
+// logged.
+func NewCallBreaker(name string, cfg Config, log *slog.Logger) *CallBreaker {
+	cfg.Defaults()
+	if cfg.Breaker.Disabled {
+		return nil
+	}
+	return &CallBreaker{cb: newTwoStep(name, cfg.Breaker, func(from, to gobreaker.State) {
+		level := log.Info
+		if to == gobreaker.StateOpen {
+			level = log.Warn
+		}
+		level("upstream circuit breaker", "backend", name, "from", from.String(), "to", to.String())
+	})}
+}
+
+// Allow asks for a call; done reports its outcome (nil or a canceled call: success). It
+// fails with ErrUnavailable while the breaker is open. A nil breaker allows everything.
+func (b *CallBreaker) Allow() (done func(error), err error) {
+	if b == nil {
+		return func(error) {}, nil
+	}
+	done, err = b.cb.Allow()
+	if err != nil {
+		return nil, fmt.Errorf("%w: circuit breaker open", ErrUnavailable)
+	}
+	return done, nil
 }
 
 // breakerBuckets splits the breaker's window into a rolling window of this many buckets.

@@ -185,7 +185,12 @@ func (s *Subgraph) invoke(ctx context.Context, c *connector, cl *call) (*respons
 		ctx, cancel = context.WithTimeout(ctx, t)
 		defer cancel()
 	}
+	done, err := b.breaker.Allow()
+	if err != nil {
+		return nil, 0, 0, failure("UPSTREAM_UNAVAILABLE", "The backend service is unavailable", c)
+	}
 	raw, err := grpc.Invoke(ctx, b.conn, c.rpc, cl.body, metadata.MD(cl.header))
+	done(serviceFailure(err))
 	if err != nil {
 		if errors.Is(err, grpc.ErrBadRequest) {
 			s.log.Warn("connector request does not fit the method", "connector", c.coordinate, "error", err)
@@ -218,6 +223,19 @@ func (s *Subgraph) invoke(ctx context.Context, c *connector, cl *call) (*respons
 		return nil, 0, 0, failure("CONNECTOR_RESPONSE_INVALID", "The backend's response is not valid", c)
 	}
 	return &response{status: http.StatusOK, body: body}, b.cfg.CacheTTL, len(raw), nil
+}
+
+// serviceFailure is err when it says the service failed (what the breaker counts), nil
+// for success and for answers about the request (NOT_FOUND, INVALID_ARGUMENT, …).
+func serviceFailure(err error) error {
+	if err == nil || errors.Is(err, grpc.ErrBadRequest) {
+		return nil
+	}
+	switch _, code, _ := grpc.Status(err); code {
+	case codes.Unavailable, codes.DeadlineExceeded, codes.Internal, codes.Unknown, codes.DataLoss, codes.ResourceExhausted:
+		return err
+	}
+	return nil
 }
 
 // retryMethods are the full names of the methods of src that connectors call without side

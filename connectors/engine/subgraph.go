@@ -86,9 +86,10 @@ type Subgraph struct {
 
 // backend is a source's way out: an HTTP traffic pool or a gRPC client.
 type backend struct {
-	pool *upstream.Pool
-	conn *grpclib.ClientConn
-	cfg  SourceConfig
+	pool    *upstream.Pool
+	conn    *grpclib.ClientConn
+	breaker *upstream.CallBreaker // gRPC: the service's (HTTP pools have one per URL)
+	cfg     SourceConfig
 }
 
 var (
@@ -186,7 +187,7 @@ func (s *Subgraph) startBackend(src *source, conns []*connector) error {
 		if err != nil {
 			return fmt.Errorf("source %s: %w", name, err)
 		}
-		s.backends[src] = &backend{conn: conn, cfg: cfg}
+		s.backends[src] = &backend{conn: conn, breaker: upstream.NewCallBreaker(name, cfg.Traffic, s.log), cfg: cfg}
 		return nil
 	}
 	pool, err := upstream.New(name, cfg.Traffic, s.opts.HTTPClient, s.log)
