@@ -26,6 +26,7 @@ import (
 	"github.com/atrium-gateway/atrium/connectors/grpc/grpctest"
 	"github.com/atrium-gateway/atrium/federation/compose"
 	"github.com/atrium-gateway/atrium/gateway"
+	"github.com/atrium-gateway/atrium/metrics"
 	"github.com/atrium-gateway/atrium/upstream"
 )
 
@@ -390,6 +391,12 @@ func TestGRPCConnectorCachesQueryAnswersPerMetadataButNeverMutations(t *testing.
 	out, body := s.answer(t, `{ item(sku: "a1") { name } }`, "x-tenant", "globex")
 	require.Empty(t, out.Errors, body)
 	assert.Equal(t, 2, s.inv.callsTo("GetItem"), "another tenant's metadata is another cache entry")
+
+	// The counts are metrics.
+	rec := httptest.NewRecorder()
+	metrics.Handler(gateway.New(s.Snap)).ServeHTTP(rec, httptest.NewRequest("GET", "/metrics", nil))
+	assert.Contains(t, rec.Body.String(), `atrium_connector_cache_hits_total{subgraph="inventory"} 1`)
+	assert.Contains(t, rec.Body.String(), `atrium_connector_cache_misses_total{subgraph="inventory"} 2`)
 	for range 2 {
 		out, body := s.answer(t, `mutation { createItem(sku: "d4", name: "Drum") { sku } }`)
 		require.Empty(t, out.Errors, body)

@@ -94,6 +94,8 @@ type Snapshot struct {
 	clientHeaders clientHeaders
 	// closers release the connectors' resources (traffic pools, caches) with the snapshot.
 	closers []func()
+	// connectorSubgraphs are the subgraphs served by connectors, by name.
+	connectorSubgraphs map[string]*engine.Subgraph
 	// ownClient is the HTTP client the snapshot made for itself (no Options.HTTPClient),
 	// whose idle connections close with it.
 	ownClient *http.Client
@@ -111,6 +113,7 @@ func NewSnapshot(sg *federation.Supergraph, opts Options) (*Snapshot, error) {
 	conns := make([]connectors.Connector, len(sg.Subgraphs))
 	var closers []func()
 	scoped, headers := false, clientHeaders{}
+	connectorSubgraphs := map[string]*engine.Subgraph{}
 	fail := func(err error) (*Snapshot, error) {
 		for _, c := range closers {
 			c()
@@ -129,6 +132,7 @@ func NewSnapshot(sg *federation.Supergraph, opts Options) (*Snapshot, error) {
 				return fail(err)
 			}
 			conns[i] = r
+			connectorSubgraphs[s.Name] = r
 			closers = append(closers, r.Close)
 			scoped = true
 			continue
@@ -173,7 +177,7 @@ func NewSnapshot(sg *federation.Supergraph, opts Options) (*Snapshot, error) {
 		return fail(err)
 	}
 	s := &Snapshot{Supergraph: sg, opts: opts, exec: executor.New(sg, conns), plans: plans, closers: closers,
-		scoped: scoped, clientHeaders: headers}
+		scoped: scoped, clientHeaders: headers, connectorSubgraphs: connectorSubgraphs}
 	if ownClient {
 		s.ownClient = client
 	}
@@ -404,3 +408,19 @@ func (g *Gateway) acquire() *Snapshot {
 }
 
 var _ graphql.ExecutableSchema = (*schema)(nil)
+
+// ConnectorCacheStats are the cache counters of the connector subgraphs the gateway serves
+// now, by subgraph name. A new supergraph version starts new caches, so the counters
+// restart with it.
+func (g *Gateway) ConnectorCacheStats() map[string]engine.CacheStats {
+	s := g.current.Load()
+	if s == nil || !s.acquire() {
+		return nil
+	}
+	defer s.release()
+	out := make(map[string]engine.CacheStats, len(s.connectorSubgraphs))
+	for name, sub := range s.connectorSubgraphs {
+		out[name] = sub.CacheStats()
+	}
+	return out
+}

@@ -18,6 +18,8 @@ type Options struct {
 	Playground bool
 	// Registry, when set, serves the registry API at RegistryPath.
 	Registry http.Handler
+	// Metrics, when set, serves Prometheus metrics at /metrics.
+	Metrics http.Handler
 }
 
 // RegistryPath is where the registry API is served.
@@ -26,7 +28,7 @@ const RegistryPath = "/api/graphql"
 const assetsPath = "/-/playground/"
 
 // New returns the router: api serves GraphQL at opts.Path, the registry API (if any) is at
-// RegistryPath, and GET /health answers readiness.
+// RegistryPath, metrics (if any) at GET /metrics, and GET /health answers readiness.
 func New(api http.Handler, opts Options) http.Handler {
 	if opts.Path == "" {
 		opts.Path = "/graphql"
@@ -52,6 +54,9 @@ func New(api http.Handler, opts Options) http.Handler {
 	mux.Handle(opts.Path, endpoint)
 	if opts.Registry != nil {
 		mux.Handle(RegistryPath, opts.Registry)
+	}
+	if opts.Metrics != nil {
+		mux.Handle("GET /metrics", opts.Metrics)
 	}
 	return mux
 }

@@ -25,6 +25,7 @@ import (
 	"github.com/atrium-gateway/atrium/registry"
 	"github.com/atrium-gateway/atrium/registry/store"
 	"github.com/atrium-gateway/atrium/resolvers"
+	"github.com/atrium-gateway/atrium/metrics"
 	"github.com/atrium-gateway/atrium/server"
 )
 
@@ -81,7 +82,7 @@ With --supergraph the gateway serves that file instead, and reloads it when it c
 			}
 			opts.Logger = slog.Default()
 			gw := gateway.New(nil)
-			routes := server.Options{Playground: !noPlayground}
+			routes := server.Options{Playground: !noPlayground, Metrics: metrics.Handler(gw)}
 			if supergraphPath != "" {
 				sdl, err := readSupergraph(supergraphPath)
 				if err != nil {
