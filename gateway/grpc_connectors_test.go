@@ -97,7 +97,6 @@ type Item @key(fields: "sku") { sku: ID! }
 type inventoryService struct {
 	mu      sync.Mutex
 	calls   map[string]int
-	batches [][]string
 	md      []metadata.MD
 	budget  []time.Duration // time left until the deadline of each Slow call
 }
@@ -119,6 +118,13 @@ func (s *inventoryService) callsTo(method string) int {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return s.calls[method]
+}
+
+// seen returns copies of what the service saw: metadata per call, deadlines of Slow calls.
+func (s *inventoryService) seen() ([]metadata.MD, []time.Duration) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return slices.Clone(s.md), slices.Clone(s.budget)
 }
 
 func (s *inventoryService) handlers(svc protoreflect.ServiceDescriptor) map[string]grpctest.Handler {
@@ -163,16 +169,11 @@ func (s *inventoryService) handlers(svc protoreflect.ServiceDescriptor) map[stri
 			resp := dynamicpb.NewMessage(out)
 			list := resp.Mutable(out.Fields().ByName("items")).List()
 			skus := in.Get(in.Descriptor().Fields().ByName("skus")).List()
-			var asked []string
 			for i := skus.Len() - 1; i >= 0; i-- { // answered in reverse: matched by key, not order
-				asked = append(asked, skus.Get(i).String())
 				if it := newItem(skus.Get(i).String()); it != nil {
 					list.Append(protoreflect.ValueOfMessage(it))
 				}
 			}
-			s.mu.Lock()
-			s.batches = append(s.batches, asked)
-			s.mu.Unlock()
 			return resp, nil
 		},
 		"CreateItem": func(ctx context.Context, in *dynamicpb.Message) (proto.Message, error) {
@@ -268,8 +269,9 @@ func TestGRPCConnectorServesRootFieldsWithProto3JSONMapping(t *testing.T) {
 		"status": "STATUS_ACTIVE"}, out.Data["item"], "int64 exact as a string, Timestamp as RFC 3339, enums by name")
 
 	// Metadata: only what the source maps, nothing else of the client's request.
-	require.Len(t, s.inv.md, 1)
-	md := s.inv.md[0]
+	mds, _ := s.inv.seen()
+	require.Len(t, mds, 1)
+	md := mds[0]
 	assert.Equal(t, []string{"acme"}, md.Get("x-tenant"))
 	assert.Equal(t, []string{"k-123"}, md.Get("x-api-key"))
 	assert.Empty(t, md.Get("authorization"))
@@ -334,8 +336,9 @@ func TestGRPCConnectorDeadlineIsTheSourceTimeout(t *testing.T) {
 	assert.Less(t, time.Since(start), 5*time.Second)
 	require.Len(t, out.Errors, 1, body)
 	assert.Equal(t, "UPSTREAM_TIMEOUT", out.Errors[0].Extensions["code"])
-	require.Len(t, s.inv.budget, 1)
-	assert.LessOrEqual(t, s.inv.budget[0], 150*time.Millisecond, "grpc-timeout carries the deadline")
+	_, budget := s.inv.seen()
+	require.Len(t, budget, 1)
+	assert.LessOrEqual(t, budget[0], 150*time.Millisecond, "grpc-timeout carries the deadline")
 }
 
 func TestGRPCConnectorBalancesAroundADeadInstance(t *testing.T) {
