@@ -95,10 +95,10 @@ type Item @key(fields: "sku") { sku: ID! }
 
 // inventoryService is the service's state and what it saw.
 type inventoryService struct {
-	mu      sync.Mutex
-	calls   map[string]int
-	md      []metadata.MD
-	budget  []time.Duration // time left until the deadline of each Slow call
+	mu     sync.Mutex
+	calls  map[string]int
+	md     []metadata.MD
+	budget []time.Duration // time left until the deadline of each Slow call
 }
 
 var inventoryItems = map[string]struct {
