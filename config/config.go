@@ -9,9 +9,11 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"net"
 	"os"
 	"regexp"
 	"sort"
+	"strconv"
 	"strings"
 
 	"go.yaml.in/yaml/v3"
@@ -94,7 +96,17 @@ func (c *Config) validate() error {
 		if strings.Count(name, ".") != 1 {
 			problems = append(problems, prefix+": name sources <subgraph>.<source>")
 		}
-		check(prefix, s.Traffic)
+		traffic := s.Traffic
+		if addrs := grpcAddresses(traffic.URLs); addrs != nil {
+			// A gRPC source's instances are host:port addresses, not URLs.
+			for i, a := range traffic.URLs {
+				if !addrs[i] {
+					problems = append(problems, fmt.Sprintf("%s.urls[%d]: %q is not host:port", prefix, i, a))
+				}
+			}
+			traffic.URLs = nil
+		}
+		check(prefix, traffic)
 		if s.CacheTTL < 0 || s.BatchWait < 0 || s.MaxBatch < 0 || s.Concurrency < 0 {
 			problems = append(problems, prefix+": cache_ttl, batch_wait, max_batch and concurrency must not be negative")
 		}
@@ -103,6 +115,24 @@ func (c *Config) validate() error {
 		return errors.New(strings.Join(problems, "\n"))
 	}
 	return nil
+}
+
+// grpcAddresses tells, for a list without any "scheme://", which entries are valid
+// host:port addresses (a gRPC source's); nil when the list is made of URLs.
+func grpcAddresses(urls []string) []bool {
+	if len(urls) == 0 {
+		return nil
+	}
+	ok := make([]bool, len(urls))
+	for i, u := range urls {
+		if strings.Contains(u, "://") {
+			return nil
+		}
+		host, port, err := net.SplitHostPort(u)
+		n, perr := strconv.Atoi(port)
+		ok[i] = err == nil && host != "" && perr == nil && n > 0 && n < 65536
+	}
+	return ok
 }
 
 func sortedKeys[V any](m map[string]V) []string {

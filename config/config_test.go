@@ -25,9 +25,14 @@ connectors:
       cache_ttl: 30s
       max_batch: 50
       config: { apiKey: "${env.SHOP_KEY}" }
+    pricing.pricing:
+      urls: [10.0.0.7:4006, "[::1]:4006"]
+      expose_status_messages: true
 `))
 	require.NoError(t, err)
 	assert.Len(t, c.Subgraphs["products"].URLs, 2)
+	assert.Equal(t, []string{"10.0.0.7:4006", "[::1]:4006"}, c.Connectors.Sources["pricing.pricing"].Traffic.URLs, "gRPC addresses")
+	assert.True(t, c.Connectors.Sources["pricing.pricing"].ExposeStatusMessages)
 	src := c.Connectors.Sources["shop.api"]
 	assert.Equal(t, 2*time.Second, src.Traffic.Timeout)
 	assert.Equal(t, 30*time.Second, src.CacheTTL)
@@ -42,9 +47,10 @@ subgraphs:
 connectors:
   sources:
     noDot: { max_batch: -1 }
+    pricing.pricing: { urls: ["10.0.0.7:4006", "10.0.0.8", "x:99999"] }
 `))
 	require.Error(t, err)
-	for _, want := range []string{"subgraphs.products.urls[0]", "subgraphs.products.balancer", "connectors.sources.noDot: name sources", "must not be negative"} {
+	for _, want := range []string{`connectors.sources.pricing.pricing.urls[1]: "10.0.0.8" is not host:port`, "urls[2]", "subgraphs.products.urls[0]", "subgraphs.products.balancer", "connectors.sources.noDot: name sources", "must not be negative"} {
 		assert.Contains(t, err.Error(), want)
 	}
 }

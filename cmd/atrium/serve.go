@@ -22,10 +22,10 @@ import (
 	"github.com/atrium-gateway/atrium/config"
 	"github.com/atrium-gateway/atrium/federation"
 	"github.com/atrium-gateway/atrium/gateway"
+	"github.com/atrium-gateway/atrium/metrics"
 	"github.com/atrium-gateway/atrium/registry"
 	"github.com/atrium-gateway/atrium/registry/store"
 	"github.com/atrium-gateway/atrium/resolvers"
-	"github.com/atrium-gateway/atrium/metrics"
 	"github.com/atrium-gateway/atrium/server"
 )
 
