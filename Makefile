@@ -111,6 +111,7 @@ fuzz:
 	$(GO) test ./connectors/mapping -run '^$$' -fuzz FuzzApply -fuzztime $(FUZZTIME)
 	$(GO) test ./connectors/mapping -run '^$$' -fuzz FuzzTemplate -fuzztime $(FUZZTIME)
 	$(GO) test ./connectors/grpc -run '^$$' -fuzz FuzzDecodeSet -fuzztime $(FUZZTIME)
+	$(GO) test ./connectors/grpc/importer -run '^$$' -fuzz FuzzImport -fuzztime $(FUZZTIME)
 	$(GO) test ./connectors/openapi -run '^$$' -fuzz FuzzImport -fuzztime $(FUZZTIME)
 
 # The federation gateway audit (46 suites, 199 cases) against the ported subgraphs;

@@ -341,14 +341,28 @@ func TestGRPCConnectorDeadlineIsTheSourceTimeout(t *testing.T) {
 	assert.LessOrEqual(t, budget[0], 150*time.Millisecond, "grpc-timeout carries the deadline")
 }
 
-func TestGRPCConnectorBalancesAroundADeadInstance(t *testing.T) {
-	dead := refusedAddr(t)
-	s := startGRPCStack(t, nil, dead)
-	for i := range 6 {
+func TestGRPCConnectorBalancesAndFailsOverWhenAnInstanceDies(t *testing.T) {
+	files := grpctest.Compile(t, map[string]string{"inventory.proto": inventoryProto}, "inventory.proto")
+	svc := files[0].Services().ByName("InventoryService")
+	other := &inventoryService{calls: map[string]int{}}
+	second := grpctest.Serve(t, svc, other.handlers(svc))
+	s := startGRPCStack(t, nil, refusedAddr(t), second.Addr) // a dead instance, and two live ones
+	query := func(i int) {
 		out, body := s.answer(t, fmt.Sprintf(`{ item(sku: "a1") { name } n%d: item(sku: "b2") { name } }`, i))
 		require.Empty(t, out.Errors, body)
 	}
-	assert.Equal(t, 12, s.inv.callsTo("GetItem"))
+	for i := range 10 {
+		query(i)
+	}
+	assert.Equal(t, 20, s.inv.callsTo("GetItem")+other.callsTo("GetItem"))
+	assert.Positive(t, s.inv.callsTo("GetItem"), "round robin uses both live instances")
+	assert.Positive(t, other.callsTo("GetItem"))
+
+	second.GRPC.Stop() // one instance dies: no request fails
+	for i := range 10 {
+		query(i)
+	}
+	assert.GreaterOrEqual(t, s.inv.callsTo("GetItem"), 20)
 }
 
 // refusedAddr is a host:port nothing listens on.
