@@ -5,6 +5,8 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http/httptest"
+	"os"
+	"path/filepath"
 	"slices"
 	"strings"
 	"sync"
@@ -444,4 +446,34 @@ func TestGRPCConnectorBreakerStopsCallsToAFailingService(t *testing.T) {
 	}
 	out, body = s.answer(t, `{ item(sku: "a1") { name } }`)
 	require.Empty(t, out.Errors, body)
+}
+
+func TestGRPCConnectorCallsOverTLS(t *testing.T) {
+	files := grpctest.Compile(t, map[string]string{"inventory.proto": inventoryProto}, "inventory.proto")
+	svc := files[0].Services().ByName("InventoryService")
+	inv := &inventoryService{calls: map[string]int{}}
+	cert, caPEM := grpctest.SelfSigned(t)
+	srv := grpctest.ServeTLS(t, svc, inv.handlers(svc), cert)
+	descSet, err := grpc.EncodeSet(files[0])
+	require.NoError(t, err)
+	sdl := strings.NewReplacer("ADDRESS", srv.Addr, "SET", descSet).Replace(grpcInventorySDL)
+	caFile := filepath.Join(t.TempDir(), "ca.pem")
+	require.NoError(t, os.WriteFile(caFile, caPEM, 0o600))
+
+	serve := func(tlsCfg engine.TLSConfig) *grpcStack {
+		s := serveComposed(t, []compose.Input{{Name: "inventory", URL: "http://none", SDL: sdl}},
+			gateway.Options{ConnectorSources: map[string]engine.SourceConfig{"inventory.inv": {TLS: tlsCfg, Config: map[string]any{"apiKey": "k"}}}})
+		return &grpcStack{stack: s, inv: inv}
+	}
+	out, body := serve(engine.TLSConfig{Enabled: true, CAFile: caFile}).answer(t, `{ item(sku: "a1") { name } }`)
+	require.Empty(t, out.Errors, body)
+	assert.Equal(t, "Anvil", out.Data["item"].(map[string]any)["name"])
+
+	// Without the CA (system roots) the certificate is refused; plaintext to a TLS server fails.
+	for _, cfg := range []engine.TLSConfig{{Enabled: true}, {}} {
+		out, body := serve(cfg).answer(t, `{ item(sku: "a1") { name } }`)
+		require.Len(t, out.Errors, 1, body)
+		assert.Equal(t, "UPSTREAM_UNAVAILABLE", out.Errors[0].Extensions["code"])
+	}
+	assert.Equal(t, 1, inv.callsTo("GetItem"))
 }

@@ -7,9 +7,13 @@ package engine
 
 import (
 	"context"
+	"crypto/tls"
+	"crypto/x509"
+	"errors"
 	"fmt"
 	"log/slog"
 	"net/http"
+	"os"
 	"slices"
 	"sync"
 	"time"
@@ -64,6 +68,39 @@ type SourceConfig struct {
 	// ExposeStatusMessages shows gRPC status messages to clients instead of "Request
 	// failed" (they are always logged).
 	ExposeStatusMessages bool `yaml:"expose_status_messages"`
+	// TLS secures the connections to a gRPC source (HTTP sources use https URLs).
+	TLS TLSConfig `yaml:"tls"`
+}
+
+// TLSConfig configures TLS to a gRPC source.
+type TLSConfig struct {
+	Enabled bool `yaml:"enabled"`
+	// CAFile is a PEM file of the roots to trust instead of the system's.
+	CAFile string `yaml:"ca_file"`
+	// ServerName is the name the certificate must carry (default: the address's host).
+	ServerName string `yaml:"server_name"`
+}
+
+// config is the tls.Config of c, nil when TLS is off.
+func (c TLSConfig) config() (*tls.Config, error) {
+	if !c.Enabled {
+		if c.CAFile != "" || c.ServerName != "" {
+			return nil, errors.New("tls: ca_file and server_name need enabled: true")
+		}
+		return nil, nil
+	}
+	cfg := &tls.Config{MinVersion: tls.VersionTLS12, ServerName: c.ServerName}
+	if c.CAFile != "" {
+		pem, err := os.ReadFile(c.CAFile)
+		if err != nil {
+			return nil, fmt.Errorf("tls: %w", err)
+		}
+		cfg.RootCAs = x509.NewCertPool()
+		if !cfg.RootCAs.AppendCertsFromPEM(pem) {
+			return nil, fmt.Errorf("tls: %s holds no PEM certificate", c.CAFile)
+		}
+	}
+	return cfg, nil
 }
 
 // Subgraph runs the operations the gateway plans for one connector subgraph.
@@ -182,13 +219,20 @@ func (s *Subgraph) startBackend(src *source, conns []*connector) error {
 		if r.Attempts == 0 {
 			r.Attempts = upstream.DefaultAttempts
 		}
-		conn, err := grpc.Dial(grpc.ClientConfig{Addresses: cfg.Traffic.URLs, LeastOutstanding: cfg.Traffic.Balancer == upstream.LeastOutstanding,
+		tlsCfg, err := cfg.TLS.config()
+		if err != nil {
+			return fmt.Errorf("source %s: %w", name, err)
+		}
+		conn, err := grpc.Dial(grpc.ClientConfig{Addresses: cfg.Traffic.URLs, TLS: tlsCfg, LeastOutstanding: cfg.Traffic.Balancer == upstream.LeastOutstanding,
 			Attempts: r.Attempts, Backoff: r.Backoff, MaxBackoff: r.MaxBackoff, RetryMethods: retryMethods(src, conns)})
 		if err != nil {
 			return fmt.Errorf("source %s: %w", name, err)
 		}
 		s.backends[src] = &backend{conn: conn, breaker: upstream.NewCallBreaker(name, cfg.Traffic, s.log), cfg: cfg}
 		return nil
+	}
+	if cfg.TLS.Enabled {
+		return fmt.Errorf("source %s: tls is for gRPC sources; use https URLs", name)
 	}
 	pool, err := upstream.New(name, cfg.Traffic, s.opts.HTTPClient, s.log)
 	if err != nil {

@@ -5,11 +5,21 @@ package grpctest
 
 import (
 	"context"
+	"crypto/ecdsa"
+	"crypto/elliptic"
+	"crypto/rand"
+	"crypto/tls"
+	"crypto/x509"
+	"crypto/x509/pkix"
+	"encoding/pem"
+	"math/big"
 	"net"
 	"testing"
+	"time"
 
 	"github.com/bufbuild/protocompile"
 	grpclib "google.golang.org/grpc"
+	"google.golang.org/grpc/credentials"
 	"google.golang.org/grpc/health"
 	healthpb "google.golang.org/grpc/health/grpc_health_v1"
 	"google.golang.org/grpc/reflection"
@@ -54,11 +64,44 @@ type Server struct {
 // files and the health service. It stops when the test ends.
 func Serve(tb testing.TB, svc protoreflect.ServiceDescriptor, handlers map[string]Handler) *Server {
 	tb.Helper()
+	return serve(tb, svc, handlers)
+}
+
+// ServeTLS is Serve over TLS with cert (see SelfSigned).
+func ServeTLS(tb testing.TB, svc protoreflect.ServiceDescriptor, handlers map[string]Handler, cert tls.Certificate) *Server {
+	tb.Helper()
+	return serve(tb, svc, handlers, grpclib.Creds(credentials.NewServerTLSFromCert(&cert)))
+}
+
+// SelfSigned makes a certificate for 127.0.0.1 and "localhost", and its PEM form, which
+// clients trust as their root.
+func SelfSigned(tb testing.TB) (tls.Certificate, []byte) {
+	tb.Helper()
+	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	tmpl := &x509.Certificate{
+		SerialNumber: big.NewInt(1), Subject: pkix.Name{CommonName: "grpctest"},
+		NotBefore: time.Now().Add(-time.Hour), NotAfter: time.Now().Add(time.Hour),
+		DNSNames: []string{"localhost"}, IPAddresses: []net.IP{net.ParseIP("127.0.0.1")},
+		KeyUsage: x509.KeyUsageDigitalSignature | x509.KeyUsageCertSign, IsCA: true, BasicConstraintsValid: true,
+		ExtKeyUsage: []x509.ExtKeyUsage{x509.ExtKeyUsageServerAuth},
+	}
+	der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, &key.PublicKey, key)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return tls.Certificate{Certificate: [][]byte{der}, PrivateKey: key}, pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: der})
+}
+
+func serve(tb testing.TB, svc protoreflect.ServiceDescriptor, handlers map[string]Handler, opts ...grpclib.ServerOption) *Server {
+	tb.Helper()
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		tb.Fatal(err)
 	}
-	srv := grpclib.NewServer()
+	srv := grpclib.NewServer(opts...)
 	desc := grpclib.ServiceDesc{ServiceName: string(svc.FullName()), HandlerType: (*any)(nil)}
 	methods := svc.Methods()
 	for i := range methods.Len() {
