@@ -181,6 +181,9 @@ func (s *inventoryService) handlers(svc protoreflect.ServiceDescriptor) map[stri
 		"CreateItem": func(ctx context.Context, in *dynamicpb.Message) (proto.Message, error) {
 			s.saw(ctx, "CreateItem")
 			it := in.Get(in.Descriptor().Fields().ByName("item")).Message().Interface().(*dynamicpb.Message)
+			if it.Get(item.Fields().ByName("name")).String() == "down" {
+				return nil, status.Error(codes.Unavailable, "try again")
+			}
 			if it.Get(item.Fields().ByName("name")).String() == "" {
 				return nil, status.Error(codes.InvalidArgument, "name is required")
 			}
@@ -476,4 +479,14 @@ func TestGRPCConnectorCallsOverTLS(t *testing.T) {
 		assert.Equal(t, "UPSTREAM_UNAVAILABLE", out.Errors[0].Extensions["code"])
 	}
 	assert.Equal(t, 1, inv.callsTo("GetItem"))
+}
+
+func TestGRPCConnectorRetriesQueryMethodsButNeverMutations(t *testing.T) {
+	s := startGRPCStack(t, &engine.SourceConfig{Traffic: upstream.Config{Breaker: upstream.Breaker{Disabled: true}}})
+	out, body := s.answer(t, `{ item(sku: "down") { name } }`)
+	require.Len(t, out.Errors, 1, body)
+	assert.Equal(t, 2, s.inv.callsTo("GetItem"), "a query method is retried on UNAVAILABLE (2 attempts by default)")
+	out, body = s.answer(t, `mutation { createItem(sku: "d4", name: "down") { sku } }`)
+	require.Len(t, out.Errors, 1, body)
+	assert.Equal(t, 1, s.inv.callsTo("CreateItem"), "a mutation is never retried")
 }

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"slices"
 	"strings"
 	"time"
 
@@ -239,34 +240,20 @@ func serviceFailure(err error) error {
 }
 
 // retryMethods are the full names of the methods of src that connectors call without side
-// effects (everything but Mutation fields): gRPC retries only those.
+// effects (everything but Mutation fields): gRPC retries only those. A method also called
+// by a Mutation field is never retried.
 func retryMethods(src *source, conns []*connector) []string {
-	var out []string
-	seen := map[string]bool{}
+	var safe, unsafe []string
 	for _, c := range conns {
 		if c.source != src || c.rpc == nil {
 			continue
 		}
 		name := strings.TrimPrefix(grpc.FullMethod(c.rpc), "/")
 		if c.mutation {
-			seen[name] = true // a method also used as a mutation is never retried
-			out = deleteString(out, name)
-			continue
-		}
-		if !seen[name] {
-			seen[name] = true
-			out = append(out, name)
+			unsafe = append(unsafe, name)
+		} else if !slices.Contains(safe, name) {
+			safe = append(safe, name)
 		}
 	}
-	return out
-}
-
-func deleteString(list []string, s string) []string {
-	out := list[:0]
-	for _, e := range list {
-		if e != s {
-			out = append(out, e)
-		}
-	}
-	return out
+	return slices.DeleteFunc(safe, func(m string) bool { return slices.Contains(unsafe, m) })
 }
