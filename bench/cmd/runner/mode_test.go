@@ -1,11 +1,15 @@
 package main
 
 import (
+	"errors"
 	"net"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
+	"syscall"
 	"testing"
+	"time"
 )
 
 func TestCheckRoutingURLs(t *testing.T) {
@@ -40,8 +44,22 @@ func fakeBin(t *testing.T, dedup bool) string {
 	}
 	script := "#!/bin/sh\ncat <<'END'\n" + help + "END\n"
 	for _, name := range []string{"atrium", "bench-floor", "bench-subgraphs"} {
-		if err := os.WriteFile(filepath.Join(dir, name), []byte(script), 0o755); err != nil {
+		path := filepath.Join(dir, name)
+		if err := os.WriteFile(path, []byte(script), 0o755); err != nil {
 			t.Fatal(err)
+		}
+		// A fork by a parallel test may hold the file open for writing a moment longer:
+		// running it then fails with ETXTBSY ("text file busy"), which CI once took for a
+		// binary without --dedup. Wait until it runs.
+		for i := 0; ; i++ {
+			err := exec.Command(path).Run()
+			if err == nil {
+				break
+			}
+			if !errors.Is(err, syscall.ETXTBSY) || i == 100 {
+				t.Fatalf("running %s: %v", path, err)
+			}
+			time.Sleep(10 * time.Millisecond)
 		}
 	}
 	return dir
