@@ -1,5 +1,6 @@
 // Package config reads atrium.yaml: the gateway's settings that do not fit flags, today the
-// traffic of GraphQL subgraphs and the sources of connector subgraphs. ${env.NAME} in any
+// traffic of GraphQL subgraphs, the sources of connector subgraphs and the identity providers
+// whose tokens are accepted. ${env.NAME} in any
 // value is replaced by the environment variable NAME; unknown keys and bad values are
 // reported all at once, each with its path.
 package config
@@ -18,6 +19,7 @@ import (
 
 	"go.yaml.in/yaml/v3"
 
+	"github.com/atrium-gateway/atrium/auth"
 	"github.com/atrium-gateway/atrium/connectors/engine"
 	"github.com/atrium-gateway/atrium/upstream"
 )
@@ -29,7 +31,22 @@ type Config struct {
 	Subgraphs map[string]upstream.Config `yaml:"subgraphs"`
 	// Connectors configure connector subgraphs.
 	Connectors Connectors `yaml:"connectors"`
+	// Auth configures how requests are authenticated.
+	Auth Auth `yaml:"auth"`
 }
+
+// Auth configures how requests are authenticated (docs/identity.md).
+type Auth struct {
+	// Providers are the OIDC providers whose bearer tokens are accepted; Parse fills in
+	// their defaults.
+	Providers []auth.ProviderConfig `yaml:"providers"`
+	// Anonymous lets requests without a token through; default true. A request with a bad
+	// token is refused either way.
+	Anonymous *bool `yaml:"anonymous"`
+}
+
+// AllowAnonymous tells whether requests without a token are let through.
+func (a Auth) AllowAnonymous() bool { return a.Anonymous == nil || *a.Anonymous }
 
 // Connectors configure connector subgraphs' sources.
 type Connectors struct {
@@ -69,6 +86,9 @@ func Parse(name string, raw []byte) (*Config, error) {
 	}
 	if err := c.validate(); err != nil {
 		return nil, fmt.Errorf("%s: %w", name, err)
+	}
+	for i, p := range c.Auth.Providers {
+		c.Auth.Providers[i] = p.WithDefaults()
 	}
 	return c, nil
 }
@@ -111,10 +131,33 @@ func (c *Config) validate() error {
 			problems = append(problems, prefix+": cache_ttl, batch_wait, max_batch and concurrency must not be negative")
 		}
 	}
+	problems = append(problems, c.Auth.problems()...)
 	if len(problems) > 0 {
 		return errors.New(strings.Join(problems, "\n"))
 	}
 	return nil
+}
+
+func (a Auth) problems() []string {
+	var problems []string
+	names, issuers := map[string]int{}, map[string]int{}
+	for i, p := range a.Providers {
+		prefix := fmt.Sprintf("auth.providers[%d]", i)
+		for _, pr := range p.Problems() {
+			problems = append(problems, prefix+"."+pr)
+		}
+		if j, dup := names[p.Name]; dup && p.Name != "" {
+			problems = append(problems, fmt.Sprintf("%s.name: %q is also the name of auth.providers[%d]", prefix, p.Name, j))
+		}
+		if j, dup := issuers[p.Issuer]; dup && p.Issuer != "" {
+			problems = append(problems, fmt.Sprintf("%s.issuer: %q is also the issuer of auth.providers[%d]; tokens are routed by issuer", prefix, p.Issuer, j))
+		}
+		names[p.Name], issuers[p.Issuer] = i, i
+	}
+	if !a.AllowAnonymous() && len(a.Providers) == 0 {
+		problems = append(problems, "auth.anonymous: false would refuse every request: configure auth.providers")
+	}
+	return problems
 }
 
 // grpcAddresses tells, for a list without any "scheme://", which entries are valid

@@ -69,3 +69,64 @@ func TestParseRefusesUnknownKeysBadYAMLAndUnsetVariables(t *testing.T) {
 		})
 	}
 }
+
+func TestParseReadsAuthProvidersWithDefaults(t *testing.T) {
+	c, err := config.Parse("atrium.yaml", []byte(`
+auth:
+  anonymous: false
+  providers:
+    - name: keycloak
+      issuer: https://sso.example.com/realms/shop
+      audiences: [atrium]
+    - name: auth0
+      issuer: https://shop.eu.auth0.com/
+      audiences: [https://api.shop.example.com]
+      algorithms: [RS256]
+      leeway: 1m
+      claims: { subject: sub, scopes: permissions, client_id: azp }
+`))
+	require.NoError(t, err)
+	assert.False(t, c.Auth.AllowAnonymous())
+	require.Len(t, c.Auth.Providers, 2)
+	kc := c.Auth.Providers[0]
+	assert.Equal(t, []string{"RS256", "ES256"}, kc.Algorithms)
+	assert.Equal(t, 30*time.Second, kc.Leeway)
+	assert.Equal(t, "scope", kc.Claims.Scopes)
+	assert.Equal(t, "sub", kc.Claims.Subject)
+	a0 := c.Auth.Providers[1]
+	assert.Equal(t, time.Minute, a0.Leeway)
+	assert.Equal(t, "permissions", a0.Claims.Scopes)
+	assert.Equal(t, "azp", a0.Claims.ClientID)
+
+	c, err = config.Parse("atrium.yaml", []byte("subgraphs: {}\n"))
+	require.NoError(t, err)
+	assert.True(t, c.Auth.AllowAnonymous(), "anonymous by default")
+}
+
+func TestParseReportsAuthProblemsWithPaths(t *testing.T) {
+	_, err := config.Parse("atrium.yaml", []byte(`
+auth:
+  providers:
+    - { name: a, issuer: "not a url", algorithms: [HS256, RS256], leeway: -1s }
+    - { name: a, issuer: https://idp.example.com, audiences: [x] }
+    - { name: b, issuer: https://idp.example.com, audiences: [""] }
+`))
+	require.Error(t, err)
+	for _, want := range []string{
+		`auth.providers[0].issuer: "not a url" is not an http(s) URL`,
+		"auth.providers[0].audiences: at least one is required",
+		`auth.providers[0].algorithms[0]: "HS256" is not supported`,
+		"auth.providers[0].leeway: must be between 0 and 5m",
+		`auth.providers[1].name: "a" is also the name of auth.providers[0]`,
+		`auth.providers[2].issuer: "https://idp.example.com" is also the issuer of auth.providers[1]`,
+		"auth.providers[2].audiences[0]: must not be empty",
+	} {
+		assert.Contains(t, err.Error(), want)
+	}
+	assert.NotContains(t, err.Error(), "algorithms[1]")
+
+	_, err = config.Parse("atrium.yaml", []byte("auth: { anonymous: false }\n"))
+	require.ErrorContains(t, err, "auth.anonymous: false would refuse every request")
+	_, err = config.Parse("atrium.yaml", []byte("auth: { providers: [{ name: a, issuer: https://x, audiences: [a], extra: 1 }] }\n"))
+	require.ErrorContains(t, err, "extra")
+}

@@ -20,6 +20,9 @@ type Options struct {
 	Registry http.Handler
 	// Metrics, when set, serves Prometheus metrics at /metrics.
 	Metrics http.Handler
+	// Authenticate, when set, wraps the GraphQL API (not the playground page, health or
+	// metrics): it verifies the caller's token and puts the principal in the context.
+	Authenticate func(http.Handler) http.Handler
 }
 
 // RegistryPath is where the registry API is served.
@@ -39,6 +42,9 @@ func New(api http.Handler, opts Options) http.Handler {
 		w.Header().Set("Cache-Control", "no-store")
 		_, _ = w.Write([]byte(`{"status":"UP"}`))
 	})
+	if opts.Authenticate != nil {
+		api = opts.Authenticate(api)
+	}
 	endpoint := api
 	if opts.Playground {
 		page := playground.Handler("Atrium", opts.Path, assetsPath)

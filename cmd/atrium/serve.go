@@ -19,6 +19,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/atrium-gateway/atrium/auth"
 	"github.com/atrium-gateway/atrium/config"
 	"github.com/atrium-gateway/atrium/federation"
 	"github.com/atrium-gateway/atrium/gateway"
@@ -73,16 +74,24 @@ With --supergraph the gateway serves that file instead, and reloads it when it c
 					return err
 				}
 			}
+			var authCfg config.Auth
 			if configPath != "" {
 				c, err := config.Load(configPath)
 				if err != nil {
 					return err
 				}
-				opts.SubgraphTraffic, opts.ConnectorSources = c.Subgraphs, c.Connectors.Sources
+				opts.SubgraphTraffic, opts.ConnectorSources, authCfg = c.Subgraphs, c.Connectors.Sources, c.Auth
 			}
 			opts.Logger = slog.Default()
 			gw := gateway.New(nil)
 			routes := server.Options{Playground: !noPlayground, Metrics: metrics.Handler(gw)}
+			if len(authCfg.Providers) > 0 {
+				v, err := auth.NewVerifier(ctx, authCfg.Providers, nil)
+				if err != nil {
+					return err
+				}
+				routes.Authenticate = auth.Middleware(v, auth.MiddlewareOptions{AllowAnonymous: authCfg.AllowAnonymous(), Logger: slog.Default()})
+			}
 			if supergraphPath != "" {
 				sdl, err := readSupergraph(supergraphPath)
 				if err != nil {
