@@ -7,7 +7,6 @@ import (
 	"encoding/base64"
 	"errors"
 	"fmt"
-	"slices"
 	"strings"
 
 	"google.golang.org/protobuf/proto"
@@ -66,14 +65,21 @@ func EncodeSet(files ...protoreflect.FileDescriptor) (string, error) {
 // global registry with the same contents. (Other files may be registered too, by generated
 // code linked into the program, but other gateways do not have them.)
 func builtIn(fd protoreflect.FileDescriptor) bool {
-	if !strings.HasPrefix(fd.Path(), "google/protobuf/") {
+	if !WellKnown(fd.Path()) {
 		return false
 	}
-	g, err := protoregistry.GlobalFiles.FindFileByPath(fd.Path())
-	if err != nil {
-		return false
-	}
+	g, _ := protoregistry.GlobalFiles.FindFileByPath(fd.Path())
 	return proto.Equal(protodesc.ToFileDescriptorProto(g), protodesc.ToFileDescriptorProto(fd))
+}
+
+// WellKnown reports whether path is a well-known type's file (google/protobuf/*) built into
+// every gateway.
+func WellKnown(path string) bool {
+	if !strings.HasPrefix(path, "google/protobuf/") {
+		return false
+	}
+	_, err := protoregistry.GlobalFiles.FindFileByPath(path)
+	return err == nil
 }
 
 // DecodeSet reads a descriptorSet value into a registry of its files (imports of built-in
@@ -90,39 +96,89 @@ func DecodeSet(value string) (*protoregistry.Files, error) {
 	if err := proto.Unmarshal(raw, &set); err != nil {
 		return nil, errors.New("descriptorSet is not a FileDescriptorSet")
 	}
-	files := &protoregistry.Files{}
-	resolver := &withGlobal{files}
-	// Files normally come dependencies first; tolerate any order by retrying the ones
-	// whose imports are not registered yet.
-	pending := set.File
-	for len(pending) > 0 {
-		var next []*descriptorpb.FileDescriptorProto
-		for _, fdp := range pending {
-			if !importsKnown(fdp, resolver) {
-				next = append(next, fdp)
-				continue
-			}
-			fd, err := protodesc.NewFile(fdp, resolver)
-			if err != nil {
-				return nil, fmt.Errorf("descriptorSet file %q: %w", fdp.GetName(), err)
-			}
-			if err := files.RegisterFile(fd); err != nil {
-				return nil, fmt.Errorf("descriptorSet file %q: %w", fdp.GetName(), err)
-			}
-		}
-		if len(next) == len(pending) {
-			missing := slices.DeleteFunc(slices.Clone(next[0].GetDependency()), func(d string) bool {
-				_, err := resolver.FindFileByPath(d)
-				return err == nil
-			})
-			return nil, fmt.Errorf("descriptorSet file %q imports %q, which the set lacks", next[0].GetName(), missing)
-		}
-		pending = next
+	files, err := BuildFiles(set.File)
+	var missing *MissingImportsError
+	if errors.As(err, &missing) {
+		return nil, fmt.Errorf("descriptorSet file %q imports %q, which the set lacks", missing.File, missing.Missing)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("descriptorSet: %w", err)
 	}
 	return files, nil
 }
 
-func importsKnown(fdp *descriptorpb.FileDescriptorProto, r *withGlobal) bool {
+// MissingImportsError is a file importing files that were neither given nor built in.
+type MissingImportsError struct {
+	File    string
+	Missing []string
+}
+
+func (e *MissingImportsError) Error() string {
+	return fmt.Sprintf("%s imports %s, which was not given", e.File, strings.Join(e.Missing, ", "))
+}
+
+// BuildFiles makes a registry of files from descriptor protos in any order. Well-known files
+// are not rebuilt: the built-in ones are used. Imports the protos lack resolve to
+// protoregistry.GlobalFiles, or fail with a MissingImportsError.
+func BuildFiles(fdps []*descriptorpb.FileDescriptorProto) (*protoregistry.Files, error) {
+	reg := &protoregistry.Files{}
+	r := &withGlobal{reg}
+	byName := map[string]*descriptorpb.FileDescriptorProto{}
+	var pending []*descriptorpb.FileDescriptorProto
+	for _, fdp := range fdps {
+		name := fdp.GetName()
+		if WellKnown(name) {
+			continue
+		}
+		if prev, ok := byName[name]; ok {
+			if !proto.Equal(prev, fdp) {
+				return nil, fmt.Errorf("%s: two different files with this name", name)
+			}
+			continue
+		}
+		byName[name] = fdp
+		pending = append(pending, fdp)
+	}
+	for len(pending) > 0 {
+		var next []*descriptorpb.FileDescriptorProto
+		for _, fdp := range pending {
+			if missing := missingImports(fdp, r, byName); len(missing) > 0 {
+				return nil, &MissingImportsError{File: fdp.GetName(), Missing: missing}
+			}
+			if !importsBuilt(fdp, r) {
+				next = append(next, fdp)
+				continue
+			}
+			fd, err := protodesc.NewFile(fdp, r)
+			if err != nil {
+				return nil, fmt.Errorf("%s: %v", fdp.GetName(), err)
+			}
+			if err := reg.RegisterFile(fd); err != nil {
+				return nil, fmt.Errorf("%s: %v", fdp.GetName(), err)
+			}
+		}
+		if len(next) == len(pending) {
+			return nil, fmt.Errorf("%s: import cycle", next[0].GetName())
+		}
+		pending = next
+	}
+	return reg, nil
+}
+
+func missingImports(fdp *descriptorpb.FileDescriptorProto, r *withGlobal, given map[string]*descriptorpb.FileDescriptorProto) []string {
+	var missing []string
+	for _, d := range fdp.GetDependency() {
+		if _, ok := given[d]; ok {
+			continue
+		}
+		if _, err := r.FindFileByPath(d); err != nil {
+			missing = append(missing, d)
+		}
+	}
+	return missing
+}
+
+func importsBuilt(fdp *descriptorpb.FileDescriptorProto, r *withGlobal) bool {
 	for _, d := range fdp.GetDependency() {
 		if _, err := r.FindFileByPath(d); err != nil {
 			return false
@@ -131,7 +187,7 @@ func importsKnown(fdp *descriptorpb.FileDescriptorProto, r *withGlobal) bool {
 	return true
 }
 
-// withGlobal resolves from a set's files, then from the built-in ones.
+// withGlobal resolves from the files built so far, then from the built-in ones.
 type withGlobal struct{ files *protoregistry.Files }
 
 func (r *withGlobal) FindFileByPath(path string) (protoreflect.FileDescriptor, error) {

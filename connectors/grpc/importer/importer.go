@@ -164,7 +164,7 @@ func strippedFiles(services []protoreflect.ServiceDescriptor) (map[string]protor
 	seen := map[string]bool{}
 	var add func(fd protoreflect.FileDescriptor)
 	add = func(fd protoreflect.FileDescriptor) {
-		if seen[fd.Path()] || wellKnown(fd.Path()) {
+		if seen[fd.Path()] || connectorgrpc.WellKnown(fd.Path()) {
 			return
 		}
 		seen[fd.Path()] = true
@@ -179,7 +179,7 @@ func strippedFiles(services []protoreflect.ServiceDescriptor) (map[string]protor
 	for _, sd := range services {
 		add(sd.ParentFile())
 	}
-	reg, err := build(fdps)
+	reg, err := connectorgrpc.BuildFiles(fdps)
 	if err != nil {
 		return nil, err
 	}

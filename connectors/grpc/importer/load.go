@@ -19,6 +19,8 @@ import (
 	"google.golang.org/protobuf/reflect/protoreflect"
 	"google.golang.org/protobuf/reflect/protoregistry"
 	"google.golang.org/protobuf/types/descriptorpb"
+
+	connectorgrpc "github.com/atrium-gateway/atrium/connectors/grpc"
 )
 
 // Descriptors are loaded .proto files and the services found in them. The three loaders
@@ -140,7 +142,7 @@ func LoadProto(ctx context.Context, files, importPaths []string) (*Descriptors, 
 	for _, f := range compiled {
 		add(f)
 	}
-	reg, err := build(fdps)
+	reg, err := connectorgrpc.BuildFiles(fdps)
 	if err != nil {
 		return nil, err
 	}
@@ -234,7 +236,7 @@ func LoadDescriptorSet(data []byte) (*Descriptors, error) {
 	if len(set.GetFile()) == 0 {
 		return nil, errors.New("the descriptor set holds no files")
 	}
-	reg, err := build(set.GetFile())
+	reg, err := connectorgrpc.BuildFiles(set.GetFile())
 	if err != nil {
 		return nil, err
 	}
@@ -244,101 +246,6 @@ func LoadDescriptorSet(data []byte) (*Descriptors, error) {
 	}
 	sortServices(d)
 	return d, nil
-}
-
-// build makes a registry of files from descriptor protos in any order. Well-known files
-// (google/protobuf/* of protoregistry.GlobalFiles) are not rebuilt: the built-in ones are
-// used. Imports the protos lack resolve to protoregistry.GlobalFiles, or fail.
-func build(fdps []*descriptorpb.FileDescriptorProto) (*protoregistry.Files, error) {
-	reg := &protoregistry.Files{}
-	r := &withGlobal{reg}
-	byName := map[string]*descriptorpb.FileDescriptorProto{}
-	var pending []*descriptorpb.FileDescriptorProto
-	for _, fdp := range fdps {
-		name := fdp.GetName()
-		if wellKnown(name) {
-			continue
-		}
-		if prev, ok := byName[name]; ok {
-			if !proto.Equal(prev, fdp) {
-				return nil, fmt.Errorf("%s: two different files with this name", name)
-			}
-			continue
-		}
-		byName[name] = fdp
-		pending = append(pending, fdp)
-	}
-	for len(pending) > 0 {
-		var next []*descriptorpb.FileDescriptorProto
-		for _, fdp := range pending {
-			if missing := missingImports(fdp, r, byName); len(missing) > 0 {
-				return nil, fmt.Errorf("%s imports %s, which was not given", fdp.GetName(), strings.Join(missing, ", "))
-			}
-			if !importsBuilt(fdp, r) {
-				next = append(next, fdp)
-				continue
-			}
-			fd, err := protodesc.NewFile(fdp, r)
-			if err != nil {
-				return nil, fmt.Errorf("%s: %v", fdp.GetName(), err)
-			}
-			if err := reg.RegisterFile(fd); err != nil {
-				return nil, fmt.Errorf("%s: %v", fdp.GetName(), err)
-			}
-		}
-		if len(next) == len(pending) {
-			return nil, fmt.Errorf("%s: import cycle", next[0].GetName())
-		}
-		pending = next
-	}
-	return reg, nil
-}
-
-func wellKnown(path string) bool {
-	if !strings.HasPrefix(path, "google/protobuf/") {
-		return false
-	}
-	_, err := protoregistry.GlobalFiles.FindFileByPath(path)
-	return err == nil
-}
-
-func missingImports(fdp *descriptorpb.FileDescriptorProto, r *withGlobal, given map[string]*descriptorpb.FileDescriptorProto) []string {
-	var missing []string
-	for _, d := range fdp.GetDependency() {
-		if _, ok := given[d]; ok {
-			continue
-		}
-		if _, err := r.FindFileByPath(d); err != nil {
-			missing = append(missing, d)
-		}
-	}
-	return missing
-}
-
-func importsBuilt(fdp *descriptorpb.FileDescriptorProto, r *withGlobal) bool {
-	for _, d := range fdp.GetDependency() {
-		if _, err := r.FindFileByPath(d); err != nil {
-			return false
-		}
-	}
-	return true
-}
-
-// withGlobal resolves from built files, then from the built-in ones.
-type withGlobal struct{ files *protoregistry.Files }
-
-func (r *withGlobal) FindFileByPath(path string) (protoreflect.FileDescriptor, error) {
-	if fd, err := r.files.FindFileByPath(path); err == nil {
-		return fd, nil
-	}
-	return protoregistry.GlobalFiles.FindFileByPath(path)
-}
-
-func (r *withGlobal) FindDescriptorByName(name protoreflect.FullName) (protoreflect.Descriptor, error) {
-	if d, err := r.files.FindDescriptorByName(name); err == nil {
-		return d, nil
-	}
-	return protoregistry.GlobalFiles.FindDescriptorByName(name)
 }
 
 func filesOf(reg *protoregistry.Files) []protoreflect.FileDescriptor {

@@ -20,6 +20,8 @@ import (
 	"google.golang.org/protobuf/proto"
 	"google.golang.org/protobuf/reflect/protoreflect"
 	"google.golang.org/protobuf/types/descriptorpb"
+
+	connectorgrpc "github.com/atrium-gateway/atrium/connectors/grpc"
 )
 
 // ReflectOptions configure Reflect.
@@ -195,7 +197,7 @@ func reflectWith(ctx context.Context, conn *grpc.ClientConn, method string) (*De
 		importer := map[string]string{}
 		for _, fdp := range got {
 			for _, dep := range fdp.GetDependency() {
-				if _, ok := got[dep]; ok || wellKnown(dep) {
+				if _, ok := got[dep]; ok || connectorgrpc.WellKnown(dep) {
 					continue
 				}
 				if _, ok := importer[dep]; !ok {
@@ -231,7 +233,7 @@ func reflectWith(ctx context.Context, conn *grpc.ClientConn, method string) (*De
 			fdps = append(fdps, got[name])
 		}
 	}
-	reg, err := build(fdps)
+	reg, err := connectorgrpc.BuildFiles(fdps)
 	if err != nil {
 		return nil, fmt.Errorf("the server's descriptors: %v", err)
 	}

@@ -6,6 +6,8 @@ import (
 
 	"google.golang.org/protobuf/reflect/protoreflect"
 	"google.golang.org/protobuf/types/descriptorpb"
+
+	connectorgrpc "github.com/atrium-gateway/atrium/connectors/grpc"
 )
 
 // gen holds one import: the services, the GraphQL types their methods reach and the report.
@@ -152,7 +154,7 @@ var customScalars = map[string]string{
 // wellKnownScalar returns the scalar a well-known message maps to.
 func wellKnownScalar(md protoreflect.MessageDescriptor) (string, bool) {
 	s, ok := wellKnownScalars[md.FullName()]
-	if !ok || !wellKnown(md.ParentFile().Path()) {
+	if !ok || !connectorgrpc.WellKnown(md.ParentFile().Path()) {
 		return "", false
 	}
 	return s, true
