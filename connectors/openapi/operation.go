@@ -12,6 +12,8 @@ import (
 	"github.com/pb33f/libopenapi/datamodel/high/base"
 	v3 "github.com/pb33f/libopenapi/datamodel/high/v3"
 	"github.com/pb33f/libopenapi/orderedmap"
+
+	"github.com/atrium-gateway/atrium/connectors/internal/sdltext"
 )
 
 // rootField is a Query or Mutation field with its @connect.
@@ -540,7 +542,7 @@ func defaultLiteral(n *yaml.Node, sh *shape) string {
 			if !printable(n.Value) {
 				return ""
 			}
-			return gqlString(n.Value)
+			return sdltext.String(n.Value)
 		}
 	}
 	return ""

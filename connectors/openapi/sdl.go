@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+
+	"github.com/atrium-gateway/atrium/connectors/internal/sdltext"
 )
 
 // usedTypes are the types reachable from the root fields, in print order.
@@ -71,7 +73,7 @@ func (g *gen) print() string {
 	fmt.Fprintf(&b, "extend schema\n")
 	fmt.Fprintf(&b, "  @link(url: \"https://specs.apollo.dev/federation/v2.11\", import: [\"@key\"])\n")
 	fmt.Fprintf(&b, "  @link(url: \"https://specs.apollo.dev/connect/v0.3\", import: [\"@source\", \"@connect\"])\n")
-	fmt.Fprintf(&b, "  @source(name: %s, http: { baseURL: %s })\n", gqlString(g.opts.Name), gqlString(g.baseURL))
+	fmt.Fprintf(&b, "  @source(name: %s, http: { baseURL: %s })\n", sdltext.String(g.opts.Name), sdltext.String(g.baseURL))
 	for _, mutation := range []bool{false, true} {
 		var fs []*rootField
 		for _, f := range g.fields {
@@ -98,18 +100,18 @@ func (g *gen) print() string {
 	u := g.used()
 	for _, o := range u.objects {
 		b.WriteString("\n")
-		description(&b, o.desc, "")
+		sdltext.Description(&b, o.desc, "")
 		kw := "type"
 		if o.input {
 			kw = "input"
 		}
 		fmt.Fprintf(&b, "%s %s", kw, o.name)
 		if o.key != "" {
-			fmt.Fprintf(&b, " @key(fields: %s)", gqlString(o.key))
+			fmt.Fprintf(&b, " @key(fields: %s)", sdltext.String(o.key))
 		}
 		b.WriteString(" {\n")
 		for _, f := range o.fields {
-			description(&b, f.desc, "  ")
+			sdltext.Description(&b, f.desc, "  ")
 			fmt.Fprintf(&b, "  %s: %s", f.name, f.shape.gqlType(f.nonNull))
 			if f.deprecated {
 				b.WriteString(" @deprecated")
@@ -120,7 +122,7 @@ func (g *gen) print() string {
 	}
 	for _, e := range u.enums {
 		b.WriteString("\n")
-		description(&b, e.desc, "")
+		sdltext.Description(&b, e.desc, "")
 		fmt.Fprintf(&b, "enum %s {\n", e.name)
 		for _, v := range e.values {
 			fmt.Fprintf(&b, "  %s\n", v.name)
@@ -131,9 +133,9 @@ func (g *gen) print() string {
 		b.WriteString("\n")
 		switch s {
 		case "JSON":
-			description(&b, "Any JSON value, passed through as is.", "")
+			sdltext.Description(&b, "Any JSON value, passed through as is.", "")
 		case "Int64":
-			description(&b, "A 64-bit integer: a string or a number in JSON.", "")
+			sdltext.Description(&b, "A 64-bit integer: a string or a number in JSON.", "")
 		}
 		fmt.Fprintf(&b, "scalar %s\n", s)
 	}
@@ -141,7 +143,7 @@ func (g *gen) print() string {
 }
 
 func (g *gen) printField(b *strings.Builder, f *rootField) {
-	description(b, f.desc, "  ")
+	sdltext.Description(b, f.desc, "  ")
 	b.WriteString("  " + f.name)
 	var args []string
 	multi := false
@@ -160,7 +162,7 @@ func (g *gen) printField(b *strings.Builder, f *rootField) {
 		} else {
 			b.WriteString("(\n")
 			for i, a := range f.args {
-				description(b, a.desc, "    ")
+				sdltext.Description(b, a.desc, "    ")
 				b.WriteString("    " + args[i] + "\n")
 			}
 			b.WriteString("  )")
@@ -171,8 +173,8 @@ func (g *gen) printField(b *strings.Builder, f *rootField) {
 		b.WriteString(" @deprecated")
 	}
 	b.WriteString("\n    @connect(\n")
-	fmt.Fprintf(b, "      source: %s\n", gqlString(g.opts.Name))
-	method := f.op.method + ": " + gqlString(f.urlTemplate)
+	fmt.Fprintf(b, "      source: %s\n", sdltext.String(g.opts.Name))
+	method := f.op.method + ": " + sdltext.String(f.urlTemplate)
 	var entries []string
 	if len(f.queryParams) > 0 {
 		entries = append(entries, "queryParams: "+selectionValue(f.queryParams, "        ", true))
@@ -180,7 +182,7 @@ func (g *gen) printField(b *strings.Builder, f *rootField) {
 	if len(f.headers) > 0 {
 		var hs []string
 		for _, h := range f.headers {
-			hs = append(hs, fmt.Sprintf("{ name: %s, value: %s }", gqlString(h[0]), gqlString(h[1])))
+			hs = append(hs, fmt.Sprintf("{ name: %s, value: %s }", sdltext.String(h[0]), sdltext.String(h[1])))
 		}
 		entries = append(entries, "headers: ["+strings.Join(hs, ", ")+"]")
 	}
@@ -211,7 +213,7 @@ func selectionValue(lines []string, indent string, joinable bool) string {
 		one = strings.Join(lines, " ")
 	}
 	if one != "" && !strings.ContainsAny(one, "\"\\\n") && len(one) <= 70 {
-		return gqlString(one)
+		return sdltext.String(one)
 	}
 	var b strings.Builder
 	b.WriteString(`"""` + "\n")
@@ -220,70 +222,4 @@ func selectionValue(lines []string, indent string, joinable bool) string {
 	}
 	b.WriteString(indent + `"""`)
 	return b.String()
-}
-
-// gqlString is a GraphQL string literal.
-func gqlString(s string) string {
-	var b strings.Builder
-	b.WriteByte('"')
-	for _, r := range s {
-		switch {
-		case r == '"' || r == '\\':
-			b.WriteByte('\\')
-			b.WriteRune(r)
-		case r == '\n':
-			b.WriteString(`\n`)
-		case r < 0x20 || r == 0x7f:
-			fmt.Fprintf(&b, `\u%04x`, r)
-		default:
-			b.WriteRune(r)
-		}
-	}
-	b.WriteByte('"')
-	return b.String()
-}
-
-// description writes a description before a definition: a string on one line, or a block
-// string with its delimiters on their own lines.
-func description(b *strings.Builder, text, indent string) {
-	text = cleanText(text)
-	if text == "" {
-		return
-	}
-	if !strings.Contains(text, "\n") {
-		b.WriteString(indent + gqlString(text) + "\n")
-		return
-	}
-	b.WriteString(indent + `"""` + "\n")
-	for _, l := range strings.Split(text, "\n") {
-		if l == "" {
-			b.WriteString("\n")
-			continue
-		}
-		b.WriteString(indent + strings.ReplaceAll(l, `"""`, `\"""`) + "\n")
-	}
-	b.WriteString(indent + `"""` + "\n")
-}
-
-// cleanText trims a description, drops control characters and invalid UTF-8, and trims
-// trailing spaces of each line.
-func cleanText(s string) string {
-	s = strings.ToValidUTF8(s, "")
-	s = strings.ReplaceAll(s, "\r\n", "\n")
-	s = strings.Map(func(r rune) rune {
-		switch {
-		case r == '\n':
-			return r
-		case r == '\t':
-			return ' '
-		case r < 0x20 || r == 0x7f || r == 0xfeff:
-			return -1
-		}
-		return r
-	}, s)
-	lines := strings.Split(strings.TrimSpace(s), "\n")
-	for i, l := range lines {
-		lines[i] = strings.TrimRight(l, " ")
-	}
-	return strings.Join(lines, "\n")
 }

@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+
+	"github.com/atrium-gateway/atrium/connectors/internal/sdltext"
 )
 
 const (
@@ -26,10 +28,10 @@ func (g *gen) print() string {
 	b.WriteString("  " + connectorsLink + "\n")
 	for _, s := range g.services {
 		b.WriteString("  @grpcSource(\n")
-		fmt.Fprintf(&b, "    name: %s\n", gqlString(s.source))
-		fmt.Fprintf(&b, "    service: %s\n", gqlString(string(s.desc.FullName())))
-		fmt.Fprintf(&b, "    address: %s\n", gqlString(g.opts.Address))
-		fmt.Fprintf(&b, "    descriptorSet: %s\n", gqlString(s.set))
+		fmt.Fprintf(&b, "    name: %s\n", sdltext.String(s.source))
+		fmt.Fprintf(&b, "    service: %s\n", sdltext.String(string(s.desc.FullName())))
+		fmt.Fprintf(&b, "    address: %s\n", sdltext.String(g.opts.Address))
+		fmt.Fprintf(&b, "    descriptorSet: %s\n", sdltext.String(s.set))
 		b.WriteString("  )\n")
 	}
 	for _, mutation := range []bool{false, true} {
@@ -67,17 +69,17 @@ func (g *gen) print() string {
 	})
 	for _, o := range objs {
 		b.WriteString("\n")
-		description(&b, o.desc, "")
+		sdltext.Description(&b, o.desc, "")
 		kw := "type"
 		if o.input {
 			kw = "input"
 		}
 		fmt.Fprintf(&b, "%s %s", kw, o.name)
 		if l := o.lookup; l != nil {
-			fmt.Fprintf(&b, " @key(fields: %s)\n", gqlString(l.key.name))
+			fmt.Fprintf(&b, " @key(fields: %s)\n", sdltext.String(l.key.name))
 			args := []directiveArg{
-				{"source", gqlString(l.svc.source), nil},
-				{"method", gqlString(string(l.m.Name())), nil},
+				{"source", sdltext.String(l.svc.source), nil},
+				{"method", sdltext.String(string(l.m.Name())), nil},
 				{"request", "", []string{mappingKey(l.reqKey) + ": " + variable(l) + "." + l.key.name}},
 				{"selection", "", indented(g.responseSelection(l.resp))},
 			}
@@ -91,7 +93,7 @@ func (g *gen) print() string {
 			b.WriteString(" {\n")
 		}
 		for _, f := range o.fields {
-			description(&b, f.desc, "  ")
+			sdltext.Description(&b, f.desc, "  ")
 			fmt.Fprintf(&b, "  %s: %s", f.name, f.ref.gql())
 			if f.deprecated && !o.input {
 				b.WriteString(" @deprecated")
@@ -105,10 +107,10 @@ func (g *gen) print() string {
 	slices.SortFunc(enums, func(a, c *enumType) int { return strings.Compare(a.name, c.name) })
 	for _, e := range enums {
 		b.WriteString("\n")
-		description(&b, e.doc, "")
+		sdltext.Description(&b, e.doc, "")
 		fmt.Fprintf(&b, "enum %s {\n", e.name)
 		for _, v := range e.values {
-			description(&b, v.doc, "  ")
+			sdltext.Description(&b, v.doc, "  ")
 			b.WriteString("  " + v.name)
 			if v.deprecated {
 				b.WriteString(" @deprecated")
@@ -124,7 +126,7 @@ func (g *gen) print() string {
 	slices.Sort(scalars)
 	for _, s := range scalars {
 		b.WriteString("\n")
-		description(&b, customScalars[s], "")
+		sdltext.Description(&b, customScalars[s], "")
 		fmt.Fprintf(&b, "scalar %s\n", s)
 	}
 	return b.String()
@@ -138,7 +140,7 @@ func variable(l *lookup) string {
 }
 
 func (g *gen) printRoot(b *strings.Builder, f *rootField) {
-	description(b, f.desc, "  ")
+	sdltext.Description(b, f.desc, "  ")
 	b.WriteString("  " + f.name)
 	args := f.args
 	if f.valueArg != nil {
@@ -157,7 +159,7 @@ func (g *gen) printRoot(b *strings.Builder, f *rootField) {
 		} else {
 			b.WriteString("(\n")
 			for i, a := range args {
-				description(b, a.desc, "    ")
+				sdltext.Description(b, a.desc, "    ")
 				b.WriteString("    " + rendered[i] + "\n")
 			}
 			b.WriteString("  )")
@@ -169,8 +171,8 @@ func (g *gen) printRoot(b *strings.Builder, f *rootField) {
 	}
 	b.WriteString("\n    ")
 	dargs := []directiveArg{
-		{"source", gqlString(f.svc.source), nil},
-		{"method", gqlString(string(f.m.Name())), nil},
+		{"source", sdltext.String(f.svc.source), nil},
+		{"method", sdltext.String(string(f.m.Name())), nil},
 	}
 	var request []string
 	if f.valueArg != nil {
@@ -204,7 +206,7 @@ func printDirective(b *strings.Builder, name string, args []directiveArg, indent
 		if a.mapping != nil {
 			one := strings.Join(trimmed(a.mapping), " ")
 			if len(one) <= inlineWidth && !strings.Contains(one, `"`) {
-				values[i] = gqlString(one)
+				values[i] = sdltext.String(one)
 			} else {
 				values[i] = ""
 				short = false
@@ -251,49 +253,6 @@ func blockString(lines []string, indent string) string {
 	}
 	b.WriteString(indent + `"""`)
 	return b.String()
-}
-
-// gqlString is a GraphQL string literal.
-func gqlString(s string) string {
-	var b strings.Builder
-	b.WriteByte('"')
-	for _, r := range s {
-		switch {
-		case r == '"' || r == '\\':
-			b.WriteByte('\\')
-			b.WriteRune(r)
-		case r == '\n':
-			b.WriteString(`\n`)
-		case r < 0x20 || r == 0x7f:
-			fmt.Fprintf(&b, `\u%04x`, r)
-		default:
-			b.WriteRune(r)
-		}
-	}
-	b.WriteByte('"')
-	return b.String()
-}
-
-// description writes a description before a definition: a string on one line, or a block
-// string with its delimiters on their own lines.
-func description(b *strings.Builder, text, indent string) {
-	text = cleanText(text)
-	if text == "" {
-		return
-	}
-	if !strings.Contains(text, "\n") {
-		b.WriteString(indent + gqlString(text) + "\n")
-		return
-	}
-	b.WriteString(indent + `"""` + "\n")
-	for _, l := range strings.Split(text, "\n") {
-		if l == "" {
-			b.WriteString("\n")
-			continue
-		}
-		b.WriteString(indent + strings.ReplaceAll(l, `"""`, `\"""`) + "\n")
-	}
-	b.WriteString(indent + `"""` + "\n")
 }
 
 // summary counts what the SDL holds.

@@ -8,6 +8,7 @@ import (
 	"google.golang.org/protobuf/types/descriptorpb"
 
 	connectorgrpc "github.com/atrium-gateway/atrium/connectors/grpc"
+	"github.com/atrium-gateway/atrium/connectors/internal/sdltext"
 )
 
 // gen holds one import: the services, the GraphQL types their methods reach and the report.
@@ -397,28 +398,5 @@ func comments(d protoreflect.Descriptor) string {
 			lines[i] = l[indent:]
 		}
 	}
-	return cleanText(strings.Join(lines, "\n"))
-}
-
-// cleanText trims a description, drops control characters and invalid UTF-8, and trims
-// trailing spaces of each line.
-func cleanText(s string) string {
-	s = strings.ToValidUTF8(s, "")
-	s = strings.ReplaceAll(s, "\r\n", "\n")
-	s = strings.Map(func(r rune) rune {
-		switch {
-		case r == '\n':
-			return r
-		case r == '\t':
-			return ' '
-		case r < 0x20 || r == 0x7f || r == 0xfeff:
-			return -1
-		}
-		return r
-	}, s)
-	lines := strings.Split(strings.TrimSpace(s), "\n")
-	for i, l := range lines {
-		lines[i] = strings.TrimRight(l, " ")
-	}
-	return strings.Join(lines, "\n")
+	return sdltext.Clean(strings.Join(lines, "\n"))
 }
