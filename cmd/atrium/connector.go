@@ -70,41 +70,10 @@ with --strict, 2 when the report lists unmapped parts (the files are written any
 			if err != nil {
 				return fmt.Errorf("%s: %v", specPath, err)
 			}
-			report, ext := []byte(res.Text()), ".report.txt"
-			if asJSON {
-				if report, err = res.JSON(); err != nil {
-					return err
-				}
-				ext = ".report.json"
-			}
-			if err := os.MkdirAll(outDir, 0o755); err != nil {
-				return fmt.Errorf("--out: %v", err)
-			}
-			schemaPath := filepath.Join(outDir, opts.Name+".graphql")
-			reportPath := filepath.Join(outDir, opts.Name+ext)
-			if err := writeFileAtomic(schemaPath, []byte(res.SDL)); err != nil {
-				return fmt.Errorf("writing %s: %v", schemaPath, err)
-			}
-			if err := writeFileAtomic(reportPath, report); err != nil {
-				return fmt.Errorf("writing %s: %v", reportPath, err)
-			}
-			out := cmd.OutOrStdout()
-			if asJSON {
-				_, err = out.Write(report)
-			} else {
-				_, err = fmt.Fprintf(out, "wrote %s: %d operations mapped (%d Query, %d Mutation), %d skipped\nwrote %s: %d unmapped, %d changed, %d info\n",
-					schemaPath, res.Mapped, res.Summary.Queries, res.Summary.Mutations, res.Skipped,
-					reportPath, res.Count(openapi.Unmapped), res.Count(openapi.Changed), res.Count(openapi.Info))
-			}
-			if err != nil {
-				return err
-			}
-			if n := res.Count(openapi.Unmapped); strict && n > 0 {
-				fmt.Fprintf(cmd.ErrOrStderr(), "atrium: --strict: %d unmapped parts, listed in %s\n", n, reportPath)
-				exitStrict()
-				return fmt.Errorf("--strict: %d unmapped parts, listed in %s", n, reportPath)
-			}
-			return nil
+			return writeImport(cmd, imported{name: opts.Name, sdl: res.SDL, text: res.Text(), json: res.JSON, parts: "operations",
+				mapped: res.Mapped, queries: res.Summary.Queries, mutations: res.Summary.Mutations, skipped: res.Skipped,
+				unmapped: res.Count(openapi.Unmapped), changed: res.Count(openapi.Changed), info: res.Count(openapi.Info)},
+				outDir, asJSON, strict)
 		},
 	}
 	f := cmd.Flags()
@@ -192,41 +161,10 @@ and, with --strict, 2 when the report lists unmapped parts (the files are writte
 			if err != nil {
 				return err
 			}
-			report, ext := []byte(res.Text()), ".report.txt"
-			if asJSON {
-				if report, err = res.JSON(); err != nil {
-					return err
-				}
-				ext = ".report.json"
-			}
-			if err := os.MkdirAll(outDir, 0o755); err != nil {
-				return fmt.Errorf("--out: %v", err)
-			}
-			schemaPath := filepath.Join(outDir, opts.Name+".graphql")
-			reportPath := filepath.Join(outDir, opts.Name+ext)
-			if err := writeFileAtomic(schemaPath, []byte(res.SDL)); err != nil {
-				return fmt.Errorf("writing %s: %v", schemaPath, err)
-			}
-			if err := writeFileAtomic(reportPath, report); err != nil {
-				return fmt.Errorf("writing %s: %v", reportPath, err)
-			}
-			out := cmd.OutOrStdout()
-			if asJSON {
-				_, err = out.Write(report)
-			} else {
-				_, err = fmt.Fprintf(out, "wrote %s: %d methods mapped (%d Query, %d Mutation), %d skipped\nwrote %s: %d unmapped, %d changed, %d info\n",
-					schemaPath, res.Mapped, res.Summary.Queries, res.Summary.Mutations, res.Skipped,
-					reportPath, res.Count(importer.Unmapped), res.Count(importer.Changed), res.Count(importer.Info))
-			}
-			if err != nil {
-				return err
-			}
-			if n := res.Count(importer.Unmapped); strict && n > 0 {
-				fmt.Fprintf(cmd.ErrOrStderr(), "atrium: --strict: %d unmapped parts, listed in %s\n", n, reportPath)
-				exitStrict()
-				return fmt.Errorf("--strict: %d unmapped parts, listed in %s", n, reportPath)
-			}
-			return nil
+			return writeImport(cmd, imported{name: opts.Name, sdl: res.SDL, text: res.Text(), json: res.JSON, parts: "methods",
+				mapped: res.Mapped, queries: res.Summary.Queries, mutations: res.Summary.Mutations, skipped: res.Skipped,
+				unmapped: res.Count(importer.Unmapped), changed: res.Count(importer.Changed), info: res.Count(importer.Info)},
+				outDir, asJSON, strict)
 		},
 	}
 	f := cmd.Flags()
@@ -247,4 +185,54 @@ and, with --strict, 2 when the report lists unmapped parts (the files are writte
 	_ = cmd.MarkFlagRequired("name")
 	_ = cmd.MarkFlagRequired("address")
 	return cmd
+}
+
+// imported is what an importer produced, for writeImport.
+type imported struct {
+	name, sdl, text                     string
+	json                                func() ([]byte, error)
+	parts                               string // what was mapped: "operations", "methods"
+	mapped, queries, mutations, skipped int
+	unmapped, changed, info             int
+}
+
+// writeImport writes NAME.graphql and the report into outDir, says so (or prints the JSON
+// report), and with --strict fails (exit 2) when something was not mapped.
+func writeImport(cmd *cobra.Command, r imported, outDir string, asJSON, strict bool) error {
+	report, ext := []byte(r.text), ".report.txt"
+	if asJSON {
+		var err error
+		if report, err = r.json(); err != nil {
+			return err
+		}
+		ext = ".report.json"
+	}
+	if err := os.MkdirAll(outDir, 0o755); err != nil {
+		return fmt.Errorf("--out: %v", err)
+	}
+	schemaPath := filepath.Join(outDir, r.name+".graphql")
+	reportPath := filepath.Join(outDir, r.name+ext)
+	if err := writeFileAtomic(schemaPath, []byte(r.sdl)); err != nil {
+		return fmt.Errorf("writing %s: %v", schemaPath, err)
+	}
+	if err := writeFileAtomic(reportPath, report); err != nil {
+		return fmt.Errorf("writing %s: %v", reportPath, err)
+	}
+	out := cmd.OutOrStdout()
+	var err error
+	if asJSON {
+		_, err = out.Write(report)
+	} else {
+		_, err = fmt.Fprintf(out, "wrote %s: %d %s mapped (%d Query, %d Mutation), %d skipped\nwrote %s: %d unmapped, %d changed, %d info\n",
+			schemaPath, r.mapped, r.parts, r.queries, r.mutations, r.skipped, reportPath, r.unmapped, r.changed, r.info)
+	}
+	if err != nil {
+		return err
+	}
+	if strict && r.unmapped > 0 {
+		fmt.Fprintf(cmd.ErrOrStderr(), "atrium: --strict: %d unmapped parts, listed in %s\n", r.unmapped, reportPath)
+		exitStrict()
+		return fmt.Errorf("--strict: %d unmapped parts, listed in %s", r.unmapped, reportPath)
+	}
+	return nil
 }
