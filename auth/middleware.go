@@ -66,8 +66,6 @@ func Middleware(v *Verifier, opts MiddlewareOptions) func(http.Handler) http.Han
 			case errors.Is(err, ErrProviderUnavailable):
 				log.ErrorContext(r.Context(), "bearer token not verified", "error", err.Error())
 				refuse(w, http.StatusServiceUnavailable, "", ErrProviderUnavailable.Error())
-			case errors.Is(err, ErrTokenTooLarge):
-				refuse(w, http.StatusBadRequest, `Bearer error="invalid_request", error_description="token too large"`, "bearer token too large")
 			default:
 				log.InfoContext(r.Context(), "bearer token refused", "error", err.Error())
 				refuse(w, http.StatusUnauthorized, `Bearer error="invalid_token"`, ErrInvalidToken.Error())
