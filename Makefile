@@ -20,11 +20,15 @@ build:
 # Starts the four demo subgraphs (ports 4001-4004) and Atrium on $(LISTEN): the gateway and
 # the schema registry (SQLite in ./.atrium). The demo subgraphs are published to the registry,
 # which composes the supergraph the gateway then serves; publishing again changes nothing.
+# The dev IdP on 127.0.0.1:4010 signs users in as demo / atrium (docs/dev-idp.md); the gateway
+# accepts its tokens (demo/atrium.yaml).
 run: build
 	@$(BIN)/demo-subgraphs & demo=$$!; \
-	trap 'kill $$demo $$gw 2>/dev/null; wait' EXIT INT TERM; \
+	$(BIN)/atrium dev-idp & idp=$$!; \
+	trap 'kill $$demo $$idp $$gw 2>/dev/null; wait' EXIT INT TERM; \
 	for i in $$(seq 1 50); do (echo > /dev/tcp/127.0.0.1/4005) 2>/dev/null && break; sleep 0.1; done; \
-	$(BIN)/atrium serve --listen $(LISTEN) --debug & gw=$$!; \
+	for i in $$(seq 1 50); do (echo > /dev/tcp/127.0.0.1/4010) 2>/dev/null && break; sleep 0.1; done; \
+	$(BIN)/atrium serve --listen $(LISTEN) --debug --config demo/atrium.yaml & gw=$$!; \
 	l=$(LISTEN); for i in $$(seq 1 100); do (echo > /dev/tcp/$${l%:*}/$${l##*:}) 2>/dev/null && break; sleep 0.1; done; \
 	for s in accounts:4001 products:4002 reviews:4003 inventory:4004; do \
 		$(BIN)/atrium subgraph publish --endpoint http://$(LISTEN)/api/graphql \
@@ -34,8 +38,11 @@ run: build
 		--url http://127.0.0.1:4005/v1 --schema demo/shipping/schema.graphql --message "make run: REST connectors" || exit 1; \
 	$(BIN)/atrium subgraph publish --endpoint http://$(LISTEN)/api/graphql --name pricing \
 		--url http://127.0.0.1:4006 --schema demo/pricing/schema.graphql --message "make run: gRPC connectors" || exit 1; \
-	echo "Atrium: GraphQL and playground at http://$(LISTEN)/graphql, registry API at http://$(LISTEN)/api/graphql (token in .atrium/admin-token), health at http://$(LISTEN)/health"; \
-	wait -n $$demo $$gw
+	$(BIN)/atrium client create atrium-cli --public --redirect-uri http://127.0.0.1/callback \
+		--grant-type authorization_code --grant-type refresh_token \
+		--grant-type urn:ietf:params:oauth:grant-type:token-exchange --endpoint http://$(LISTEN)/api/graphql >/dev/null 2>&1 || true; \
+	echo "Atrium: GraphQL and playground at http://$(LISTEN)/graphql, registry API at http://$(LISTEN)/api/graphql (token in .atrium/admin-token), health at http://$(LISTEN)/health, dev sign-in at http://127.0.0.1:4010 (demo / atrium)"; \
+	wait -n $$demo $$idp $$gw
 
 # Node packages the tests run (the graphql-http conformance audit).
 deps:
@@ -66,7 +73,7 @@ bench: bench-micro
 .PHONY: bench-micro
 bench-micro:
 	$(GO) test -run '^$$' -bench . -benchmem -benchtime 200ms \
-		./planner ./gateway ./bench ./executor/...
+		./planner ./gateway ./bench ./executor/... ./auth
 
 lint:
 	@test -z "$$(gofmt -l $$(git ls-files '*.go'))" || (gofmt -l $$(git ls-files '*.go'); exit 1)
@@ -113,6 +120,8 @@ fuzz:
 	$(GO) test ./connectors/grpc -run '^$$' -fuzz FuzzDecodeSet -fuzztime $(FUZZTIME)
 	$(GO) test ./connectors/grpc/importer -run '^$$' -fuzz FuzzImport -fuzztime $(FUZZTIME)
 	$(GO) test ./connectors/openapi -run '^$$' -fuzz FuzzImport -fuzztime $(FUZZTIME)
+	$(GO) test ./auth -run '^$$' -fuzz FuzzAuthorize -fuzztime $(FUZZTIME)
+	$(GO) test ./auth/issuer -run '^$$' -fuzz FuzzTokenEndpoint -fuzztime $(FUZZTIME)
 
 # The federation gateway audit (46 suites, 199 cases) against the ported subgraphs;
 # rewrites audit/REPORT.md and audit/testdata/status.txt.

@@ -22,7 +22,8 @@ type MiddlewareOptions struct {
 // context (see PrincipalFrom). Refusals are answered with a GraphQL-style JSON error of
 // code UNAUTHENTICATED: 401 with WWW-Authenticate for a missing (unless AllowAnonymous),
 // non-Bearer or invalid token, 400 for a malformed header, 503 while the token's identity
-// provider cannot be reached.
+// provider cannot be reached. The verified token is kept in Principal.Token, for
+// forwarding rules (it is never logged).
 func Middleware(v *Verifier, opts MiddlewareOptions) func(http.Handler) http.Handler {
 	log := opts.Logger
 	if log == nil {
@@ -62,6 +63,7 @@ func Middleware(v *Verifier, opts MiddlewareOptions) func(http.Handler) http.Han
 			p, err := v.Verify(r.Context(), token)
 			switch {
 			case err == nil:
+				p.Token = token
 				next.ServeHTTP(w, r.WithContext(WithPrincipal(r.Context(), p)))
 			case errors.Is(err, ErrProviderUnavailable):
 				log.ErrorContext(r.Context(), "bearer token not verified", "error", err.Error())

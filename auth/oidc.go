@@ -59,6 +59,13 @@ type ProviderConfig struct {
 	Leeway time.Duration `yaml:"leeway"`
 	// Claims name the claims a Principal is read from.
 	Claims ClaimNames `yaml:"claims"`
+	// ClientID and ClientSecret are Atrium's registration with the provider, used when
+	// users sign in through it (the token issuer's authorization_code flow). Verifying
+	// tokens needs neither.
+	ClientID     string `yaml:"client_id"`
+	ClientSecret string `yaml:"client_secret"`
+	// SignInScopes are asked for at sign-in; default openid, profile and email.
+	SignInScopes []string `yaml:"sign_in_scopes"`
 }
 
 // ClaimNames name the claims a Principal is read from.
@@ -85,6 +92,9 @@ func (p ProviderConfig) WithDefaults() ProviderConfig {
 	}
 	if p.Claims.Scopes == "" {
 		p.Claims.Scopes = "scope"
+	}
+	if len(p.SignInScopes) == 0 {
+		p.SignInScopes = []string{"openid", "profile", "email"}
 	}
 	return p
 }
@@ -142,7 +152,9 @@ type Verifier struct {
 }
 
 type provider struct {
-	cfg      ProviderConfig
+	cfg ProviderConfig
+	// revoked, for an issuer trusted with Trust, tells whether a token's jti was revoked.
+	revoked  func(jti string) bool
 	algs     []jose.SignatureAlgorithm
 	mu       sync.Mutex
 	verifier *oidc.IDTokenVerifier // nil until discovered
@@ -189,6 +201,31 @@ func NewVerifier(ctx context.Context, providers []ProviderConfig, httpClient *ht
 	return v, nil
 }
 
+// LocalIssuer is a token issuer the gateway trusts without discovery: its keys are at hand
+// (Atrium's own issuer, whose keys are in the registry store) and it can tell revoked
+// tokens, so a revocation is honoured as soon as the gateway learns of it.
+type LocalIssuer struct {
+	Name      string
+	Issuer    string
+	Audiences []string
+	Keys      oidc.KeySet
+	// Revoked tells whether the token of that jti was revoked; tokens without a jti are
+	// refused.
+	Revoked func(jti string) bool
+	Leeway  time.Duration
+}
+
+// Trust adds a local issuer. It must be called before the Verifier is used.
+func (v *Verifier) Trust(l LocalIssuer) error {
+	if _, dup := v.providers[l.Issuer]; dup {
+		return fmt.Errorf("issuer %q is configured twice: Atrium's own token issuer cannot also be in auth.providers", l.Issuer)
+	}
+	cfg := ProviderConfig{Name: l.Name, Issuer: l.Issuer, Audiences: l.Audiences, Algorithms: []string{string(jose.ES256)}, Leeway: l.Leeway}.WithDefaults()
+	v.providers[l.Issuer] = &provider{cfg: cfg, algs: []jose.SignatureAlgorithm{jose.ES256}, revoked: l.Revoked,
+		verifier: tokenVerifier(cfg, l.Keys)}
+	return nil
+}
+
 // Status reports, by provider name, the error of the last discovery attempt of each
 // provider not yet discovered; empty when every provider is ready.
 func (v *Verifier) Status() map[string]error {
@@ -219,14 +256,20 @@ func (v *Verifier) discover(ctx context.Context, p *provider) error {
 		return p.lastErr
 	}
 	p.keys = &keySet{url: doc.JWKSURI, client: v.client, algs: p.algs, interval: v.interval}
-	leeway := p.cfg.Leeway
-	p.verifier = oidc.NewVerifier(p.cfg.Issuer, p.keys, &oidc.Config{
-		SkipClientIDCheck:    true, // audiences are checked below, against several values
-		SupportedSigningAlgs: p.cfg.Algorithms,
-		Now:                  func() time.Time { return time.Now().Add(-leeway) },
-	})
+	p.verifier = tokenVerifier(p.cfg, p.keys)
 	p.lastErr = nil
 	return nil
+}
+
+// tokenVerifier checks a provider's tokens' signature (with keys), issuer and expiry (with
+// the provider's leeway); audiences are checked by Verify, against several values.
+func tokenVerifier(cfg ProviderConfig, keys oidc.KeySet) *oidc.IDTokenVerifier {
+	leeway := cfg.Leeway
+	return oidc.NewVerifier(cfg.Issuer, keys, &oidc.Config{
+		SkipClientIDCheck:    true,
+		SupportedSigningAlgs: cfg.Algorithms,
+		Now:                  func() time.Time { return time.Now().Add(-leeway) },
+	})
 }
 
 func (v *Verifier) ready(ctx context.Context, p *provider) (*oidc.IDTokenVerifier, error) {
@@ -244,12 +287,36 @@ func (v *Verifier) ready(ctx context.Context, p *provider) (*oidc.IDTokenVerifie
 // Verify checks rawToken (a JWS in compact form) and returns its principal. Errors wrap
 // ErrInvalidToken, ErrTokenTooLarge or ErrProviderUnavailable (test with errors.Is); their
 // text has the detail for the log and never contains the token.
+//
+// ID tokens are refused (a token with nonce or at_hash): they say who signed in to an
+// app, not what a caller may do, and providers often give them an audience an API also
+// accepts.
 func (v *Verifier) Verify(ctx context.Context, rawToken string) (*Principal, error) {
+	p, err := v.verify(ctx, rawToken)
+	if err != nil {
+		return nil, err
+	}
+	if _, nonce := p.Claims["nonce"]; nonce {
+		return nil, invalid("an ID token is not an access token")
+	}
+	if _, atHash := p.Claims["at_hash"]; atHash {
+		return nil, invalid("an ID token is not an access token")
+	}
+	return p, nil
+}
+
+// VerifyAny is Verify that also accepts ID tokens, for token exchange (RFC 8693 takes
+// either as the subject token).
+func (v *Verifier) VerifyAny(ctx context.Context, rawToken string) (*Principal, error) {
+	return v.verify(ctx, rawToken)
+}
+
+func (v *Verifier) verify(ctx context.Context, rawToken string) (*Principal, error) {
 	if len(rawToken) > MaxTokenSize {
 		return nil, fmt.Errorf("%w: %d bytes", ErrTokenTooLarge, len(rawToken))
 	}
 	// The unverified iss only chooses the provider whose keys must then verify the token.
-	jws, err := jose.ParseSigned(rawToken, asymmetricAlgs)
+	jws, err := jose.ParseSignedCompact(rawToken, asymmetricAlgs)
 	if err != nil {
 		return nil, invalid("malformed or unsupported JWS: %v", err)
 	}
@@ -286,21 +353,38 @@ func (v *Verifier) Verify(ctx context.Context, rawToken string) (*Principal, err
 	if nbf, ok := claims["nbf"].(float64); ok && time.Unix(int64(nbf), 0).After(now.Add(p.cfg.Leeway)) {
 		return nil, invalid("%s: not valid before %s", p.cfg.Name, time.Unix(int64(nbf), 0).UTC().Format(time.RFC3339))
 	}
-	subject, _ := claims[p.cfg.Claims.Subject].(string)
-	if subject == "" {
-		return nil, invalid("%s: no string claim %q for the subject", p.cfg.Name, p.cfg.Claims.Subject)
+	if p.revoked != nil {
+		jti, _ := claims["jti"].(string)
+		if jti == "" || p.revoked(jti) {
+			return nil, invalid("%s: token revoked or without jti", p.cfg.Name)
+		}
 	}
-	scopes, err := scopeList(claims[p.cfg.Claims.Scopes])
+	pr, err := p.cfg.Principal(claims)
 	if err != nil {
-		return nil, invalid("%s: claim %q: %v", p.cfg.Name, p.cfg.Claims.Scopes, err)
+		return nil, invalid("%s: %v", p.cfg.Name, err)
+	}
+	return pr, nil
+}
+
+// Principal reads a principal from verified claims by p's claim names.
+func (p ProviderConfig) Principal(claims map[string]any) (*Principal, error) {
+	p = p.WithDefaults()
+	subject, _ := claims[p.Claims.Subject].(string)
+	if subject == "" {
+		return nil, fmt.Errorf("no string claim %q for the subject", p.Claims.Subject)
+	}
+	scopes, err := scopeList(claims[p.Claims.Scopes])
+	if err != nil {
+		return nil, fmt.Errorf("claim %q: %v", p.Claims.Scopes, err)
 	}
 	var clientID string
-	if p.cfg.Claims.ClientID != "" {
-		clientID, _ = claims[p.cfg.Claims.ClientID].(string)
+	if p.Claims.ClientID != "" {
+		clientID, _ = claims[p.Claims.ClientID].(string)
 	} else if clientID, _ = claims["client_id"].(string); clientID == "" {
 		clientID, _ = claims["azp"].(string)
 	}
-	return &Principal{Issuer: tok.Issuer, Subject: subject, ClientID: clientID, Scopes: scopes, Claims: claims}, nil
+	issuer, _ := claims["iss"].(string)
+	return &Principal{Issuer: issuer, Subject: subject, ClientID: clientID, Scopes: scopes, Claims: claims}, nil
 }
 
 func scopeList(c any) ([]string, error) {

@@ -20,6 +20,7 @@ import (
 	"go.yaml.in/yaml/v3"
 
 	"github.com/atrium-gateway/atrium/auth"
+	"github.com/atrium-gateway/atrium/auth/issuer"
 	"github.com/atrium-gateway/atrium/connectors/engine"
 	"github.com/atrium-gateway/atrium/upstream"
 )
@@ -33,6 +34,12 @@ type Config struct {
 	Connectors Connectors `yaml:"connectors"`
 	// Auth configures how requests are authenticated.
 	Auth Auth `yaml:"auth"`
+	// Issuer configures Atrium's own token issuer (docs/identity.md).
+	Issuer issuer.Config `yaml:"issuer"`
+	// Forwarding says what of the caller's identity reaches backends (forwarding.go).
+	Forwarding Forwarding `yaml:"forwarding"`
+	// Authorization configures how the authorization directives are enforced.
+	Authorization Authorization `yaml:"authorization"`
 }
 
 // Auth configures how requests are authenticated (docs/identity.md).
@@ -132,6 +139,12 @@ func (c *Config) validate() error {
 		}
 	}
 	problems = append(problems, c.Auth.problems()...)
+	problems = append(problems, c.issuerProblems()...)
+	if !c.Auth.AllowAnonymous() && len(c.Auth.Providers) == 0 && c.Issuer.Disabled {
+		problems = append(problems, "auth.anonymous: false would refuse every request: configure auth.providers or keep the token issuer on")
+	}
+	problems = append(problems, c.Forwarding.problems()...)
+	problems = append(problems, c.Authorization.problems(len(c.Auth.Providers) > 0 || !c.Issuer.Disabled)...)
 	if len(problems) > 0 {
 		return errors.New(strings.Join(problems, "\n"))
 	}
@@ -153,9 +166,6 @@ func (a Auth) problems() []string {
 			problems = append(problems, fmt.Sprintf("%s.issuer: %q is also the issuer of auth.providers[%d]; tokens are routed by issuer", prefix, p.Issuer, j))
 		}
 		names[p.Name], issuers[p.Issuer] = i, i
-	}
-	if !a.AllowAnonymous() && len(a.Providers) == 0 {
-		problems = append(problems, "auth.anonymous: false would refuse every request: configure auth.providers")
 	}
 	return problems
 }

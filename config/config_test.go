@@ -125,8 +125,19 @@ auth:
 	}
 	assert.NotContains(t, err.Error(), "algorithms[1]")
 
-	_, err = config.Parse("atrium.yaml", []byte("auth: { anonymous: false }\n"))
+	_, err = config.Parse("atrium.yaml", []byte("auth: { anonymous: false }\nissuer: { disabled: true }\n"))
 	require.ErrorContains(t, err, "auth.anonymous: false would refuse every request")
+	_, err = config.Parse("atrium.yaml", []byte("auth: { anonymous: false }\n"))
+	require.NoError(t, err, "the token issuer's own tokens are accepted")
+	_, err = config.Parse("atrium.yaml", []byte("issuer: { url: 'ftp://x', access_token_ttl: 1s, key_rotation: 1m, sign_in: nobody, extra: 1 }\n"))
+	require.ErrorContains(t, err, "extra")
+	_, err = config.Parse("atrium.yaml", []byte("issuer: { url: 'ftp://x', access_token_ttl: 1s, key_rotation: 1m, sign_in: nobody }\n"))
+	for _, want := range []string{`issuer.url: "ftp://x" is not an http(s) URL`, "issuer.access_token_ttl: must be between 1m and 24h",
+		`issuer.sign_in: no auth.providers entry is named "nobody"`} {
+		require.ErrorContains(t, err, want)
+	}
+	_, err = config.Parse("atrium.yaml", []byte("issuer: { access_token_ttl: 2h, key_rotation: 3h }\n"))
+	require.ErrorContains(t, err, "issuer.key_rotation: must be at least twice access_token_ttl")
 	_, err = config.Parse("atrium.yaml", []byte("auth: { providers: [{ name: a, issuer: https://x, audiences: [a], extra: 1 }] }\n"))
 	require.ErrorContains(t, err, "extra")
 }

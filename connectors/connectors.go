@@ -18,8 +18,15 @@ type Request struct {
 	OperationName string
 	// Variables is a JSON object, or nil.
 	Variables []byte
-	// Header holds headers to forward to the backend (may be nil).
+	// Header holds headers to forward to the backend (may be nil): what the gateway's
+	// forwarding rules send (see Forwarder), which replaces any header of the same name a
+	// connector would set itself. It is shared: do not modify it.
 	Header http.Header
+	// Reserved names (canonical) the headers only Header may carry, whether it holds them
+	// or not: Authorization when the caller's token is forwarded, and the headers claims
+	// fill. A connector that builds its own calls (REST, gRPC) drops any value its header
+	// mappings give them, so a client can never forge them.
+	Reserved []string
 	// Mutation marks an operation with side effects: never shared or retried.
 	Mutation bool
 }

@@ -51,6 +51,12 @@ func (w *writer) object(sh *planner.Shape, obj *fastjson.Value) bool {
 		switch {
 		case f.Typename:
 			w.buf = jsonenc.AppendString(w.buf, typename)
+		case f.Denied:
+			// Removed by authorization: null, and the error was reported with the removal.
+			if f.Type.NonNull {
+				return false
+			}
+			w.buf = append(w.buf, "null"...)
 		case f.Introspection != nil:
 			var err error
 			start := len(w.buf)

@@ -22,6 +22,9 @@ type Supergraph struct {
 	FedVersion int
 	// JoinDirectives are the @join__directive applications (connectors), in schema order.
 	JoinDirectives []*JoinDirective
+	// HasAuthorization is true when some type or field carries @authenticated,
+	// @requiresScopes or @policy (see Type.Auth and Field.Auth).
+	HasAuthorization bool
 	// progressive lists the labelled (progressive) overrides, inactive in this model.
 	progressive []progressiveOverride
 }
@@ -48,6 +51,8 @@ type Type struct {
 	Fields map[string]*Field
 	// Owner is the Federation 1 owning subgraph (@join__owner), or -1.
 	Owner SubgraphID
+	// Auth is what the type's authorization directives ask of a request (nil: nothing).
+	Auth *Requirements
 }
 
 // TypeIn is a type as one subgraph declares it.
@@ -79,6 +84,8 @@ type Field struct {
 	Def    *ast.FieldDefinition
 	// In lists the field's presence per subgraph, indexed by SubgraphID (nil: absent).
 	In []*FieldIn
+	// Auth is what the field's authorization directives ask of a request (nil: nothing).
+	Auth *Requirements
 }
 
 // FieldIn is a field as one subgraph declares it.

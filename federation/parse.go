@@ -40,6 +40,9 @@ type specs struct {
 	joinVersion  string // "v0.3"
 	inaccessible string // directive name without @; "" when the supergraph does not link it
 	linkName     string // "link" or "core"
+	// authenticated, requiresScopes and policy name the authorization directives ("" when
+	// the supergraph does not link their spec).
+	authenticated, requiresScopes, policy string
 	// features are the names every linked spec (custom ones too) owns in this schema.
 	features []featureNames
 }
@@ -97,6 +100,9 @@ func Parse(name, sdl string) (*Supergraph, error) {
 		return nil, err
 	}
 	if err := sg.readJoinDirectives(name, sp, doc); err != nil {
+		return nil, err
+	}
+	if err := sg.readAuthorization(name, sp); err != nil {
 		return nil, err
 	}
 	api, err := apiSchema(name, doc, sp)
@@ -180,6 +186,24 @@ func readSpecs(file string, doc *ast.SchemaDocument) (*specs, error) {
 		case specAtriumConnectors:
 			if !supportedAtriumConnectors[version] {
 				return nil, errAt(file, d.Position, "unsupported Atrium connectors spec version %s (supported: v0.1)", version)
+			}
+		case specApollo + "authenticated/", specApollo + "requiresScopes/", specApollo + "policy/":
+			spec := strings.TrimSuffix(strings.TrimPrefix(base, specApollo), "/")
+			if version != authSpecVersion[spec] {
+				return nil, errAt(file, d.Position, "unsupported %s spec version %s (supported: %s)", spec, version, authSpecVersion[spec])
+			}
+			alias := spec
+			if as != "" {
+				alias = as
+			}
+			name := importedName(d, "@"+spec, alias)
+			switch spec {
+			case "authenticated":
+				sp.authenticated = name
+			case "requiresScopes":
+				sp.requiresScopes = name
+			default:
+				sp.policy = name
 			}
 		case specLink:
 			sp.linkName = "link"

@@ -198,6 +198,12 @@ func startConnectorStack(t *testing.T, opts gateway.Options, sources func(restUR
 // serveComposed composes the subgraphs and serves the supergraph through the gateway.
 func serveComposed(tb testing.TB, inputs []compose.Input, opts gateway.Options) *stack {
 	tb.Helper()
+	return serveComposedWith(tb, inputs, opts, server.Options{})
+}
+
+// serveComposedWith is serveComposed with the HTTP routes' options (authentication).
+func serveComposedWith(tb testing.TB, inputs []compose.Input, opts gateway.Options, routes server.Options) *stack {
+	tb.Helper()
 	res := compose.Compose(inputs)
 	require.NoError(tb, res.Err())
 	sg, err := federation.Parse("supergraph", res.Supergraph)
@@ -205,7 +211,7 @@ func serveComposed(tb testing.TB, inputs []compose.Input, opts gateway.Options) 
 	snap, err := gateway.NewSnapshot(sg, opts)
 	require.NoError(tb, err)
 	tb.Cleanup(snap.Close)
-	gw := httptest.NewServer(server.New(gateway.New(snap), server.Options{}))
+	gw := httptest.NewServer(server.New(gateway.New(snap), routes))
 	tb.Cleanup(gw.Close)
 	return &stack{URL: gw.URL, Snap: snap}
 }

@@ -10,6 +10,7 @@ import (
 	"github.com/vektah/gqlparser/v2/ast"
 	"github.com/vektah/gqlparser/v2/gqlerror"
 
+	"github.com/atrium-gateway/atrium/auth"
 	"github.com/atrium-gateway/atrium/connectors"
 	"github.com/atrium-gateway/atrium/executor"
 	"github.com/atrium-gateway/atrium/planner"
@@ -33,7 +34,7 @@ func (s *schema) Exec(ctx context.Context) graphql.ResponseHandler {
 	if rc.DisableIntrospection && usesIntrospection(rc.Operation) {
 		return graphql.OneShot(graphql.ErrorResponse(ctx, "introspection is disabled"))
 	}
-	plan, entry, err := s.snap.plan(rc.Operation, rc.Variables)
+	pl, entry, err := s.snap.plan(rc.Operation, rc.Variables, auth.PrincipalFrom(ctx))
 	if err != nil {
 		return graphql.OneShot(&graphql.Response{
 			Data:   json.RawMessage("null"),
@@ -43,6 +44,11 @@ func (s *schema) Exec(ctx context.Context) graphql.ResponseHandler {
 	if u := s.snap.opts.Usage; u != nil {
 		u.count(entry.usageOf(u, s.snap.Supergraph.API, rc.Doc), clientName(rc.Headers))
 	}
+	denied := s.snap.reportRemoved(ctx, rc.Operation.Name, pl)
+	if pl.plan == nil {
+		return graphql.OneShot(&graphql.Response{Data: json.RawMessage("null"), Errors: denied})
+	}
+	plan := pl.plan
 	sent := false
 	return func(ctx context.Context) *graphql.Response {
 		if sent {
@@ -50,36 +56,46 @@ func (s *schema) Exec(ctx context.Context) graphql.ResponseHandler {
 		}
 		sent = true
 		if s.snap.scoped {
-			ctx = connectors.WithScope(ctx, rc.Headers)
+			// Connectors never see client headers that forwarding fills from the token.
+			ctx = connectors.WithScope(ctx, s.snap.forward.Strip(rc.Headers))
 		}
-		res := s.snap.execute(ctx, rc, plan)
+		res := s.snap.execute(ctx, rc, pl)
 		if s.snap.opts.Debug && rc.Headers.Get(PlanHeader) == "true" {
 			// gqlgen replaces Response.Extensions with the registered ones.
 			raw, _ := json.Marshal(plan)
 			graphql.RegisterExtension(ctx, "queryPlan", json.RawMessage(raw))
 			graphql.RegisterExtension(ctx, "queryPlanText", plan.String())
 		}
+		if denied != nil {
+			res.Errors = append(denied, res.Errors...)
+		}
 		return &graphql.Response{Data: json.RawMessage(res.Data), Errors: res.Errors}
 	}
 }
 
 // execute runs the plan, sharing the run with identical operations in flight when
-// Options.Dedup is on (queries only: a mutation always runs).
-func (s *Snapshot) execute(ctx context.Context, rc *graphql.OperationContext, plan *planner.Plan) *executor.Result {
-	if !s.opts.Dedup || plan.Kind != ast.Query {
+// Options.Dedup is on (queries only: a mutation always runs), from callers allowed to see
+// the same parts of it.
+func (s *Snapshot) execute(ctx context.Context, rc *graphql.OperationContext, pl *planned) *executor.Result {
+	plan := pl.plan
+	if !s.opts.Dedup || plan.Kind != ast.Query || !pl.shareable {
 		return s.executeAlone(ctx, rc, plan)
 	}
 	vars, err := json.Marshal(rc.Variables)
 	if err != nil {
 		return s.executeAlone(ctx, rc, plan)
 	}
-	key := rc.OperationName + "\x00" + rc.RawQuery + "\x00" + string(vars)
+	key := rc.OperationName + "\x00" + rc.RawQuery + "\x00" + string(vars) + "\x00" + pl.shareKey
 	if s.clientHeaders.all {
 		return s.executeAlone(ctx, rc, plan) // connectors read any header: no two requests are alike
 	}
 	for _, h := range s.clientHeaders.names {
 		// Connectors forward these: requests that differ in them must not share an answer.
 		key += "\x00" + strings.Join(rc.Headers.Values(h), "\x01")
+	}
+	if s.forward != nil {
+		// Nor requests whose forwarded identity or headers differ.
+		key = string(s.forward.AppendKey([]byte(key), ctx, rc.Headers))
 	}
 	shared := context.WithoutCancel(ctx)
 	ch := s.inflight.DoChan(key, func() (any, error) {

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -21,6 +22,7 @@ import (
 	"github.com/vektah/gqlparser/v2/ast"
 	"golang.org/x/sync/singleflight"
 
+	"github.com/atrium-gateway/atrium/auth"
 	"github.com/atrium-gateway/atrium/connectors"
 	"github.com/atrium-gateway/atrium/connectors/engine"
 	gqlconn "github.com/atrium-gateway/atrium/connectors/graphql"
@@ -51,7 +53,8 @@ type Options struct {
 	HTTPClient *http.Client
 	// Dedup shares work among identical requests in flight at the same time: identical
 	// client operations (same text, operation name and variables) get one execution, and
-	// identical subgraph queries one backend call. Mutations are never shared.
+	// identical subgraph queries one backend call. Requests whose forwarded values differ
+	// (Forwarding) are never identical. Mutations are never shared.
 	Dedup bool
 	// OverrideLabels switches progressive overrides on: a field whose @override carries one
 	// of these labels is read from the overriding subgraph. "percent(N)" labels need no
@@ -66,11 +69,18 @@ type Options struct {
 	ConnectorSources map[string]engine.SourceConfig
 	// Logger receives the connectors' warnings (nil: discarded).
 	Logger *slog.Logger
+	// Forwarding says what of the caller's identity (auth.PrincipalFrom) and which client
+	// headers each backend receives: GraphQL subgraphs, REST and gRPC sources
+	// (docs/forwarding.md). The zero value forwards nothing, at no cost.
+	Forwarding connectors.Forwarding
 	// Usage counts the operations planned, per signature and client, for schema checks
 	// (nil: nothing is recorded, at no cost). Share one recorder between the snapshots of
 	// a gateway. Introspection-only operations and those that fail validation or planning
 	// are not recorded.
 	Usage *UsageRecorder
+	// Authorization configures how @authenticated, @requiresScopes and @policy are enforced
+	// with the principal of each request (auth.PrincipalFrom; docs/authorization.md).
+	Authorization auth.Rules
 }
 
 // Snapshot serves one supergraph version. It is immutable once built.
@@ -88,10 +98,13 @@ type Snapshot struct {
 	// serves on the snapshot; the caches close when it reaches 0. ristretto's caches may
 	// not be closed while in use, and a swap leaves requests running on the old snapshot.
 	refs atomic.Int64
-	// scoped: connector subgraphs need each request's connectors.Scope (loaders, headers).
+	// scoped: connector subgraphs or forwarding rules need each request's connectors.Scope
+	// (loaders, headers).
 	scoped bool
 	// clientHeaders are the client headers connectors forward.
 	clientHeaders clientHeaders
+	// forward applies Options.Forwarding (nil: nothing is forwarded).
+	forward *connectors.Forwarder
 	// closers release the connectors' resources (traffic pools, caches) with the snapshot.
 	closers []func()
 	// connectorSubgraphs are the subgraphs served by connectors, by name.
@@ -99,12 +112,18 @@ type Snapshot struct {
 	// ownClient is the HTTP client the snapshot made for itself (no Options.HTTPClient),
 	// whose idle connections close with it.
 	ownClient *http.Client
+	// authz applies the supergraph's authorization directives (nil: it has none).
+	authz *auth.Authorizer
 }
 
 // NewSnapshot builds the serving state for a supergraph.
 func NewSnapshot(sg *federation.Supergraph, opts Options) (*Snapshot, error) {
 	if opts.PlanCacheSize <= 0 {
 		opts.PlanCacheSize = 10000
+	}
+	forward, err := connectors.NewForwarder(opts.Forwarding)
+	if err != nil {
+		return nil, err
 	}
 	client, ownClient := opts.HTTPClient, opts.HTTPClient == nil
 	if ownClient {
@@ -167,6 +186,15 @@ func NewSnapshot(sg *federation.Supergraph, opts Options) (*Snapshot, error) {
 		if opts.Dedup && !forwards {
 			conns[i] = &connectors.Deduplicated{Next: c}
 		}
+		// Outside the sharing: forwarded values are part of what makes requests identical.
+		conns[i] = forward.Wrap(sg.Subgraphs[i].Name, conns[i])
+	}
+	if opts.Logger != nil {
+		for name := range opts.Forwarding.Subgraphs {
+			if !slices.ContainsFunc(sg.Subgraphs, func(s *federation.Subgraph) bool { return s.Name == name }) {
+				opts.Logger.Warn("forwarding.subgraphs names a subgraph the supergraph does not have", "subgraph", name)
+			}
+		}
 	}
 	plans, err := ristretto.NewCache(&ristretto.Config[uint64, *opPlans]{
 		NumCounters: opts.PlanCacheSize * 10,
@@ -177,13 +205,18 @@ func NewSnapshot(sg *federation.Supergraph, opts Options) (*Snapshot, error) {
 		return fail(err)
 	}
 	s := &Snapshot{Supergraph: sg, opts: opts, exec: executor.New(sg, conns), plans: plans, closers: closers,
-		scoped: scoped, clientHeaders: headers, connectorSubgraphs: connectorSubgraphs}
+		scoped: scoped || forward != nil, clientHeaders: headers, forward: forward, connectorSubgraphs: connectorSubgraphs}
 	if ownClient {
 		s.ownClient = client
 	}
 	s.refs.Store(1)
 	if s.overrides, err = newOverrides(sg, opts.OverrideLabels); err != nil {
 		return nil, err
+	}
+	s.authz = auth.NewAuthorizer(sg, opts.Authorization)
+	if s.authz != nil && len(s.authz.UndefinedPolicies()) > 0 && opts.Logger != nil {
+		opts.Logger.Warn("the supergraph's @policy names policies that the authorization configuration does not define: they are never granted",
+			"policies", s.authz.UndefinedPolicies())
 	}
 	srv := handler.New(&schema{snap: s})
 	srv.AddTransport(transport.HTTP{MaxBodyBytes: opts.MaxBodyBytes})
@@ -252,62 +285,96 @@ func (s *Snapshot) release() {
 
 // ServeHTTP serves the GraphQL endpoint.
 func (s *Snapshot) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	if s.opts.Authorization.RequireAuthentication && auth.PrincipalFrom(r.Context()) == nil {
+		refuseAnonymous(w)
+		return
+	}
 	withResponseBuffer(s.handler, w, r)
 }
 
-// Plan returns the (cached) plan for an operation and its variables. Plans are cached per
-// parsed operation (gqlgen's document cache hands out the same *ast.OperationDefinition for
-// the same query text) and per values of the variables that @skip/@include read. A hit
+// Plan returns the (cached) plan for an operation and its variables, for an anonymous
+// caller (see Options.Authorization). Plans are cached per parsed operation (gqlgen's
+// document cache hands out the same *ast.OperationDefinition for the same query text), per
+// values of the variables that @skip/@include read, and per what the caller may see. A hit
 // allocates nothing.
 func (s *Snapshot) Plan(op *ast.OperationDefinition, vars map[string]any) (*planner.Plan, error) {
-	p, _, err := s.plan(op, vars)
-	return p, err
+	p, _, err := s.plan(op, vars, nil)
+	if err != nil {
+		return nil, err
+	}
+	return p.plan, nil
 }
 
-// plan is Plan, also returning the operation's cache entry.
-func (s *Snapshot) plan(op *ast.OperationDefinition, vars map[string]any) (*planner.Plan, *opPlans, error) {
+// plan is Plan for principal p, also returning the operation's cache entry.
+func (s *Snapshot) plan(op *ast.OperationDefinition, vars map[string]any, p *auth.Principal) (*planned, *opPlans, error) {
 	key := uint64(uintptr(unsafe.Pointer(op)))
 	e, ok := s.plans.Get(key)
 	if !ok || e.op != op {
 		// The entry keeps op alive, so its address cannot be reused while it is cached.
-		e = &opPlans{op: op, condVars: planner.ConditionVariables(op), byBits: map[planBits]*planner.Plan{}}
+		e = &opPlans{op: op, condVars: planner.ConditionVariables(op), byBits: map[planBits]*planned{}}
 		s.plans.Set(key, e, 1)
 	}
 	cond, cacheable := e.bits(vars)
 	bits := planBits{conditions: cond, labels: s.overrides.pick()}
-	if cacheable {
-		e.mu.Lock()
-		p := e.byBits[bits]
-		e.mu.Unlock()
-		if p != nil {
-			return p, e, nil
+	var atoms []int
+	rightsKnown := true
+	if s.authz != nil {
+		// What the caller may see of this operation is a mask over the few rights it
+		// depends on: part of the key, so callers with other rights never share a plan.
+		atoms = e.atomsOf(s.authz)
+		if len(atoms) > 0 {
+			bits.rights, rightsKnown = s.authz.Mask(p, atoms)
+			cacheable = cacheable && rightsKnown
 		}
 	}
-	v, err, _ := s.planning.Do(strconv.FormatUint(key, 16)+"/"+strconv.FormatUint(bits.conditions, 16)+"/"+strconv.FormatUint(bits.labels, 16), func() (any, error) {
-		return planner.Build(s.overrides.supergraph(bits.labels), op, vars)
-	})
+	if cacheable {
+		e.mu.Lock()
+		pl := e.byBits[bits]
+		e.mu.Unlock()
+		if pl != nil {
+			return pl, e, nil
+		}
+	}
+	build := func() (any, error) { return s.build(op, vars, bits, atoms, p, rightsKnown) }
+	var v any
+	var err error
+	if cacheable {
+		v, err, _ = s.planning.Do(strconv.FormatUint(key, 16)+"/"+strconv.FormatUint(bits.conditions, 16)+"/"+strconv.FormatUint(bits.labels, 16)+"/"+strconv.FormatUint(bits.rights, 16), build)
+	} else {
+		v, err = build()
+	}
 	if err != nil {
 		return nil, nil, err
 	}
-	p := v.(*planner.Plan)
+	pl := v.(*planned)
 	if cacheable {
 		e.mu.Lock()
-		e.byBits[bits] = p
+		e.byBits[bits] = pl
 		e.mu.Unlock()
 	}
-	return p, e, nil
+	return pl, e, nil
 }
 
-// opPlans are the plans of one parsed operation, by @skip/@include variable values and
-// active override labels, and what Options.Usage records about the operation.
+// opPlans are the plans of one parsed operation, by @skip/@include variable values, active
+// override labels and the caller's rights, and what Options.Usage records about the
+// operation.
 type opPlans struct {
 	op       *ast.OperationDefinition
 	condVars []string
 	mu       sync.Mutex
-	byBits   map[planBits]*planner.Plan
+	byBits   map[planBits]*planned
 
 	usageOnce sync.Once
 	usage     *opUsage // nil: not recorded
+
+	atomsOnce sync.Once
+	atoms     []int // the authorization atoms the operation depends on
+}
+
+// atomsOf returns the authorization atoms of the operation, computed once.
+func (e *opPlans) atomsOf(a *auth.Authorizer) []int {
+	e.atomsOnce.Do(func() { e.atoms = a.Atoms(e.op) })
+	return e.atoms
 }
 
 // usageOf describes the operation for r, once; doc is the document op belongs to.
@@ -316,9 +383,9 @@ func (e *opPlans) usageOf(r *UsageRecorder, schema *ast.Schema, doc *ast.QueryDo
 	return e.usage
 }
 
-// planBits pick one plan of an operation: the values of its condition variables and the
-// override labels active for the request.
-type planBits struct{ conditions, labels uint64 }
+// planBits pick one plan of an operation: the values of its condition variables, the
+// override labels active for the request and the authorization atoms the caller holds.
+type planBits struct{ conditions, labels, rights uint64 }
 
 // bits packs the values of the condition variables; more than 64 of them are not cached.
 func (e *opPlans) bits(vars map[string]any) (uint64, bool) {

@@ -68,7 +68,7 @@ func BenchmarkExecUsage(b *testing.B) {
 }
 
 func mustUsage(b *testing.B, snap *Snapshot, rc *graphql.OperationContext) *opUsage {
-	_, e, err := snap.plan(rc.Operation, rc.Variables)
+	_, e, err := snap.plan(rc.Operation, rc.Variables, nil)
 	if err != nil {
 		b.Fatal(err)
 	}

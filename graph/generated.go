@@ -5,6 +5,7 @@ package graph
 import (
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"math"
 	"strconv"
@@ -13,6 +14,7 @@ import (
 
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/99designs/gqlgen/graphql/introspection"
+	"github.com/atrium-gateway/atrium/auth/issuer"
 	"github.com/atrium-gateway/atrium/federation/compose"
 	"github.com/atrium-gateway/atrium/federation/schemadiff"
 	"github.com/atrium-gateway/atrium/graph/model"
@@ -41,6 +43,17 @@ type DirectiveRoot struct {
 }
 
 type ComplexityRoot struct {
+	APIClient struct {
+		CreatedAt    func(childComplexity int) int
+		GrantTypes   func(childComplexity int) int
+		ID           func(childComplexity int) int
+		Name         func(childComplexity int) int
+		Public       func(childComplexity int) int
+		RedirectURIs func(childComplexity int) int
+		Scopes       func(childComplexity int) int
+		UpdatedAt    func(childComplexity int) int
+	}
+
 	Check struct {
 		At       func(childComplexity int) int
 		Base     func(childComplexity int) int
@@ -69,6 +82,11 @@ type ComplexityRoot struct {
 		Message   func(childComplexity int) int
 	}
 
+	CreatedClient struct {
+		Client func(childComplexity int) int
+		Secret func(childComplexity int) int
+	}
+
 	DiagnosticLocation struct {
 		Column   func(childComplexity int) int
 		Line     func(childComplexity int) int
@@ -76,9 +94,12 @@ type ComplexityRoot struct {
 	}
 
 	Mutation struct {
-		CheckSubgraph   func(childComplexity int, input model.CheckSubgraphInput) int
-		DeleteSubgraph  func(childComplexity int, input model.DeleteSubgraphInput) int
-		PublishSubgraph func(childComplexity int, input model.PublishSubgraphInput) int
+		CheckSubgraph      func(childComplexity int, input model.CheckSubgraphInput) int
+		CreateClient       func(childComplexity int, input model.CreateClientInput) int
+		DeleteClient       func(childComplexity int, id string) int
+		DeleteSubgraph     func(childComplexity int, input model.DeleteSubgraphInput) int
+		PublishSubgraph    func(childComplexity int, input model.PublishSubgraphInput) int
+		RotateClientSecret func(childComplexity int, id string) int
 	}
 
 	PublishResult struct {
@@ -92,6 +113,7 @@ type ComplexityRoot struct {
 
 	Query struct {
 		Checks         func(childComplexity int, subgraph string, first *int) int
+		Clients        func(childComplexity int) int
 		CurrentVersion func(childComplexity int) int
 		Diff           func(childComplexity int, from int, to int) int
 		Subgraph       func(childComplexity int, name string) int
@@ -141,6 +163,9 @@ type MutationResolver interface {
 	PublishSubgraph(ctx context.Context, input model.PublishSubgraphInput) (*registry.PublishResult, error)
 	DeleteSubgraph(ctx context.Context, input model.DeleteSubgraphInput) (*registry.PublishResult, error)
 	CheckSubgraph(ctx context.Context, input model.CheckSubgraphInput) (*registry.CheckResult, error)
+	CreateClient(ctx context.Context, input model.CreateClientInput) (*model.CreatedClient, error)
+	RotateClientSecret(ctx context.Context, id string) (*model.CreatedClient, error)
+	DeleteClient(ctx context.Context, id string) (bool, error)
 }
 type QueryResolver interface {
 	Subgraphs(ctx context.Context) ([]*store.Subgraph, error)
@@ -150,6 +175,7 @@ type QueryResolver interface {
 	Versions(ctx context.Context, first *int, before *int) ([]*store.Version, error)
 	Diff(ctx context.Context, from int, to int) ([]*registry.Change, error)
 	Checks(ctx context.Context, subgraph string, first *int) ([]*registry.CheckResult, error)
+	Clients(ctx context.Context) ([]*issuer.Client, error)
 }
 type SupergraphVersionResolver interface {
 	Sdl(ctx context.Context, obj *store.Version) (string, error)
@@ -174,6 +200,55 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 	ec := newExecutionContext(nil, e, nil)
 	_ = ec
 	switch typeName + "." + field {
+
+	case "APIClient.createdAt":
+		if e.ComplexityRoot.APIClient.CreatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.APIClient.CreatedAt(childComplexity), true
+	case "APIClient.grantTypes":
+		if e.ComplexityRoot.APIClient.GrantTypes == nil {
+			break
+		}
+
+		return e.ComplexityRoot.APIClient.GrantTypes(childComplexity), true
+	case "APIClient.id":
+		if e.ComplexityRoot.APIClient.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.APIClient.ID(childComplexity), true
+	case "APIClient.name":
+		if e.ComplexityRoot.APIClient.Name == nil {
+			break
+		}
+
+		return e.ComplexityRoot.APIClient.Name(childComplexity), true
+	case "APIClient.public":
+		if e.ComplexityRoot.APIClient.Public == nil {
+			break
+		}
+
+		return e.ComplexityRoot.APIClient.Public(childComplexity), true
+	case "APIClient.redirectURIs":
+		if e.ComplexityRoot.APIClient.RedirectURIs == nil {
+			break
+		}
+
+		return e.ComplexityRoot.APIClient.RedirectURIs(childComplexity), true
+	case "APIClient.scopes":
+		if e.ComplexityRoot.APIClient.Scopes == nil {
+			break
+		}
+
+		return e.ComplexityRoot.APIClient.Scopes(childComplexity), true
+	case "APIClient.updatedAt":
+		if e.ComplexityRoot.APIClient.UpdatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.APIClient.UpdatedAt(childComplexity), true
 
 	case "Check.createdAt":
 		if e.ComplexityRoot.Check.At == nil {
@@ -292,6 +367,19 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.CompositionDiagnostic.Message(childComplexity), true
 
+	case "CreatedClient.client":
+		if e.ComplexityRoot.CreatedClient.Client == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CreatedClient.Client(childComplexity), true
+	case "CreatedClient.secret":
+		if e.ComplexityRoot.CreatedClient.Secret == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CreatedClient.Secret(childComplexity), true
+
 	case "DiagnosticLocation.column":
 		if e.ComplexityRoot.DiagnosticLocation.Column == nil {
 			break
@@ -322,6 +410,28 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.CheckSubgraph(childComplexity, args["input"].(model.CheckSubgraphInput)), true
+	case "Mutation.createClient":
+		if e.ComplexityRoot.Mutation.CreateClient == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_createClient_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.CreateClient(childComplexity, args["input"].(model.CreateClientInput)), true
+	case "Mutation.deleteClient":
+		if e.ComplexityRoot.Mutation.DeleteClient == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_deleteClient_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.DeleteClient(childComplexity, args["id"].(string)), true
 	case "Mutation.deleteSubgraph":
 		if e.ComplexityRoot.Mutation.DeleteSubgraph == nil {
 			break
@@ -344,6 +454,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.PublishSubgraph(childComplexity, args["input"].(model.PublishSubgraphInput)), true
+	case "Mutation.rotateClientSecret":
+		if e.ComplexityRoot.Mutation.RotateClientSecret == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_rotateClientSecret_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.RotateClientSecret(childComplexity, args["id"].(string)), true
 
 	case "PublishResult.changes":
 		if e.ComplexityRoot.PublishResult.Changes == nil {
@@ -393,6 +514,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.Checks(childComplexity, args["subgraph"].(string), args["first"].(*int)), true
+	case "Query.clients":
+		if e.ComplexityRoot.Query.Clients == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Query.Clients(childComplexity), true
 	case "Query.currentVersion":
 		if e.ComplexityRoot.Query.CurrentVersion == nil {
 			break
@@ -585,6 +712,7 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 	inputUnmarshalers := func() *graphql.InputUnmarshalerIndex {
 		return graphql.NewInputUnmarshalerIndex(
 			graphql.NewInputUnmarshaler("CheckSubgraphInput", ec.unmarshalInputCheckSubgraphInput),
+			graphql.NewInputUnmarshaler("CreateClientInput", ec.unmarshalInputCreateClientInput),
 			graphql.NewInputUnmarshaler("DeleteSubgraphInput", ec.unmarshalInputDeleteSubgraphInput),
 			graphql.NewInputUnmarshaler("PublishSubgraphInput", ec.unmarshalInputPublishSubgraphInput),
 		)
@@ -663,6 +791,55 @@ func newExecutionContext(
 }
 
 var sources = []*ast.Source{
+	{Name: "../schema/clients.graphqls", Input: `# API clients of Atrium's token issuer (docs/identity.md): applications that get Atrium
+# access tokens with client_credentials, sign users in (authorization_code with PKCE), or
+# exchange an identity provider's token. ` + "`" + `atrium client …` + "`" + ` is a client of these fields.
+
+extend type Query {
+  "The registered API clients, sorted by ID. Secrets are never shown again."
+  clients: [APIClient!]!
+}
+
+extend type Mutation {
+  "Registers an API client. The secret of a confidential client is in the answer, once."
+  createClient(input: CreateClientInput!): CreatedClient!
+  "Gives a confidential client a new secret (returned once); the old one stops working at once."
+  rotateClientSecret(id: ID!): CreatedClient!
+  "Removes a client and revokes every token issued to it."
+  deleteClient(id: ID!): Boolean!
+}
+
+input CreateClientInput {
+  "The client_id; generated when left out. 1-64 letters, digits, '.', '_' or '-'."
+  id: ID
+  name: String
+  "A public client (browser or native app) has no secret and must use PKCE."
+  public: Boolean = false
+  "Scopes the client may obtain (client_credentials), or caps for users signing in through it."
+  scopes: [String!]
+  "Grant types: client_credentials (default for confidential clients), authorization_code and refresh_token (default for public ones), urn:ietf:params:oauth:grant-type:token-exchange."
+  grantTypes: [String!]
+  "Where a sign-in may return (authorization_code)."
+  redirectURIs: [String!]
+}
+
+type APIClient {
+  id: ID!
+  name: String!
+  public: Boolean!
+  scopes: [String!]!
+  grantTypes: [String!]!
+  redirectURIs: [String!]!
+  createdAt: Time!
+  updatedAt: Time!
+}
+
+type CreatedClient {
+  client: APIClient!
+  "The client secret, shown this once; null for a public client."
+  secret: String
+}
+`, BuiltIn: false},
 	{Name: "../schema/registry.graphqls", Input: `# The schema registry's API, served at /api/graphql. Backend teams publish and check their
 # subgraphs here; the CLI (` + "`" + `atrium subgraph …` + "`" + `, ` + "`" + `atrium supergraph fetch` + "`" + `) is a client of it.
 # Every request needs the admin token: ` + "`" + `Authorization: Bearer <token>` + "`" + `.
@@ -839,6 +1016,28 @@ var parsedSchema = gqlparser.MustLoadSchema(sources...)
 // Each function is generated once per unique object type, deduplicating the
 // switch statements that were previously inlined in every fieldContext_* function.
 
+func (ec *executionContext) childFields_APIClient(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_APIClient_id(ctx, field)
+	case "name":
+		return ec.fieldContext_APIClient_name(ctx, field)
+	case "public":
+		return ec.fieldContext_APIClient_public(ctx, field)
+	case "scopes":
+		return ec.fieldContext_APIClient_scopes(ctx, field)
+	case "grantTypes":
+		return ec.fieldContext_APIClient_grantTypes(ctx, field)
+	case "redirectURIs":
+		return ec.fieldContext_APIClient_redirectURIs(ctx, field)
+	case "createdAt":
+		return ec.fieldContext_APIClient_createdAt(ctx, field)
+	case "updatedAt":
+		return ec.fieldContext_APIClient_updatedAt(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type APIClient", field.Name)
+}
+
 func (ec *executionContext) childFields_Check(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "id":
@@ -893,6 +1092,16 @@ func (ec *executionContext) childFields_CompositionDiagnostic(ctx context.Contex
 		return ec.fieldContext_CompositionDiagnostic_locations(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type CompositionDiagnostic", field.Name)
+}
+
+func (ec *executionContext) childFields_CreatedClient(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "client":
+		return ec.fieldContext_CreatedClient_client(ctx, field)
+	case "secret":
+		return ec.fieldContext_CreatedClient_secret(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type CreatedClient", field.Name)
 }
 
 func (ec *executionContext) childFields_DiagnosticLocation(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -1119,6 +1328,34 @@ func (ec *executionContext) field_Mutation_checkSubgraph_args(ctx context.Contex
 	return args, nil
 }
 
+func (ec *executionContext) field_Mutation_createClient_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.CreateClientInput, error) {
+			return ec.unmarshalNCreateClientInput2githubᚗcomᚋatriumᚑgatewayᚋatriumᚋgraphᚋmodelᚐCreateClientInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_deleteClient_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg0
+	return args, nil
+}
+
 func (ec *executionContext) field_Mutation_deleteSubgraph_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -1144,6 +1381,20 @@ func (ec *executionContext) field_Mutation_publishSubgraph_args(ctx context.Cont
 		return nil, err
 	}
 	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_rotateClientSecret_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg0
 	return args, nil
 }
 
@@ -1328,6 +1579,190 @@ func (ec *executionContext) field___Type_inputFields_args(ctx context.Context, r
 // endregion ***************************** args.gotpl *****************************
 
 // region    **************************** field.gotpl *****************************
+
+func (ec *executionContext) _APIClient_id(ctx context.Context, field graphql.CollectedField, obj *issuer.Client) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_APIClient_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_APIClient_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("APIClient", field, false, false, "ID")
+}
+
+func (ec *executionContext) _APIClient_name(ctx context.Context, field graphql.CollectedField, obj *issuer.Client) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_APIClient_name(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Name, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_APIClient_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("APIClient", field, false, false, "String")
+}
+
+func (ec *executionContext) _APIClient_public(ctx context.Context, field graphql.CollectedField, obj *issuer.Client) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_APIClient_public(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Public, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_APIClient_public(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("APIClient", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _APIClient_scopes(ctx context.Context, field graphql.CollectedField, obj *issuer.Client) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_APIClient_scopes(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Scopes, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
+			return ec.marshalNString2ᚕstringᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_APIClient_scopes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("APIClient", field, false, false, "String")
+}
+
+func (ec *executionContext) _APIClient_grantTypes(ctx context.Context, field graphql.CollectedField, obj *issuer.Client) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_APIClient_grantTypes(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.GrantTypes, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
+			return ec.marshalNString2ᚕstringᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_APIClient_grantTypes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("APIClient", field, false, false, "String")
+}
+
+func (ec *executionContext) _APIClient_redirectURIs(ctx context.Context, field graphql.CollectedField, obj *issuer.Client) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_APIClient_redirectURIs(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.RedirectURIs, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
+			return ec.marshalNString2ᚕstringᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_APIClient_redirectURIs(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("APIClient", field, false, false, "String")
+}
+
+func (ec *executionContext) _APIClient_createdAt(ctx context.Context, field graphql.CollectedField, obj *issuer.Client) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_APIClient_createdAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CreatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_APIClient_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("APIClient", field, false, false, "Time")
+}
+
+func (ec *executionContext) _APIClient_updatedAt(ctx context.Context, field graphql.CollectedField, obj *issuer.Client) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_APIClient_updatedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UpdatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_APIClient_updatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("APIClient", field, false, false, "Time")
+}
 
 func (ec *executionContext) _Check_id(ctx context.Context, field graphql.CollectedField, obj *registry.CheckResult) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
@@ -1802,6 +2237,61 @@ func (ec *executionContext) fieldContext_CompositionDiagnostic_locations(_ conte
 	return fc, nil
 }
 
+func (ec *executionContext) _CreatedClient_client(ctx context.Context, field graphql.CollectedField, obj *model.CreatedClient) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CreatedClient_client(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Client, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *issuer.Client) graphql.Marshaler {
+			return ec.marshalNAPIClient2ᚖgithubᚗcomᚋatriumᚑgatewayᚋatriumᚋauthᚋissuerᚐClient(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CreatedClient_client(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CreatedClient",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_APIClient(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _CreatedClient_secret(ctx context.Context, field graphql.CollectedField, obj *model.CreatedClient) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CreatedClient_secret(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Secret, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_CreatedClient_secret(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CreatedClient", field, false, false, "String")
+}
+
 func (ec *executionContext) _DiagnosticLocation_subgraph(ctx context.Context, field graphql.CollectedField, obj *compose.Loc) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -1997,6 +2487,138 @@ func (ec *executionContext) fieldContext_Mutation_checkSubgraph(ctx context.Cont
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Mutation_checkSubgraph_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_createClient(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_createClient(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().CreateClient(ctx, fc.Args["input"].(model.CreateClientInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.CreatedClient) graphql.Marshaler {
+			return ec.marshalNCreatedClient2ᚖgithubᚗcomᚋatriumᚑgatewayᚋatriumᚋgraphᚋmodelᚐCreatedClient(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_createClient(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CreatedClient(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_createClient_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_rotateClientSecret(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_rotateClientSecret(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().RotateClientSecret(ctx, fc.Args["id"].(string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.CreatedClient) graphql.Marshaler {
+			return ec.marshalNCreatedClient2ᚖgithubᚗcomᚋatriumᚑgatewayᚋatriumᚋgraphᚋmodelᚐCreatedClient(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_rotateClientSecret(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CreatedClient(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_rotateClientSecret_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_deleteClient(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_deleteClient(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().DeleteClient(ctx, fc.Args["id"].(string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_deleteClient(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type Boolean does not have child fields")
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_deleteClient_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -2457,6 +3079,38 @@ func (ec *executionContext) fieldContext_Query_checks(ctx context.Context, field
 	if fc.Args, err = ec.field_Query_checks_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_clients(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_clients(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Query().Clients(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*issuer.Client) graphql.Marshaler {
+			return ec.marshalNAPIClient2ᚕᚖgithubᚗcomᚋatriumᚑgatewayᚋatriumᚋauthᚋissuerᚐClientᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_clients(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_APIClient(ctx, field)
+		},
 	}
 	return fc, nil
 }
@@ -4165,6 +4819,87 @@ func UnmarshalCheckSubgraphInput(ctx context.Context, raw any) (model.CheckSubgr
 	return out, err
 }
 
+func (ec *executionContext) unmarshalInputCreateClientInput(ctx context.Context, obj any) (model.CreateClientInput, error) {
+	var it model.CreateClientInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	if _, present := asMap["public"]; !present {
+		asMap["public"] = false
+	}
+
+	fieldsInOrder := [...]string{"id", "name", "public", "scopes", "grantTypes", "redirectURIs"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "id":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("id"))
+			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ID = data
+		case "name":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("name"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Name = data
+		case "public":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("public"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Public = data
+		case "scopes":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("scopes"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Scopes = data
+		case "grantTypes":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("grantTypes"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.GrantTypes = data
+		case "redirectURIs":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("redirectURIs"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RedirectURIs = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalCreateClientInput unmarshals raw into the CreateClientInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalCreateClientInput(ctx context.Context, raw any) (model.CreateClientInput, error) {
+	var out model.CreateClientInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "CreateClientInput", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputDeleteSubgraphInput(ctx context.Context, obj any) (model.DeleteSubgraphInput, error) {
 	var it model.DeleteSubgraphInput
 	if obj == nil {
@@ -4291,6 +5026,74 @@ func UnmarshalPublishSubgraphInput(ctx context.Context, raw any) (model.PublishS
 // endregion ************************** interface.gotpl ***************************
 
 // region    **************************** object.gotpl ****************************
+
+var aPIClientImplementors = []string{"APIClient"}
+
+func (ec *executionContext) _APIClient(ctx context.Context, sel ast.SelectionSet, obj *issuer.Client) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, aPIClientImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("APIClient")
+		case "id":
+			out.Values[i] = ec._APIClient_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "name":
+			out.Values[i] = ec._APIClient_name(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "public":
+			out.Values[i] = ec._APIClient_public(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "scopes":
+			out.Values[i] = ec._APIClient_scopes(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "grantTypes":
+			out.Values[i] = ec._APIClient_grantTypes(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "redirectURIs":
+			out.Values[i] = ec._APIClient_redirectURIs(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "createdAt":
+			out.Values[i] = ec._APIClient_createdAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "updatedAt":
+			out.Values[i] = ec._APIClient_updatedAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
 
 var checkImplementors = []string{"Check"}
 
@@ -4471,6 +5274,44 @@ func (ec *executionContext) _CompositionDiagnostic(ctx context.Context, sel ast.
 	return out
 }
 
+var createdClientImplementors = []string{"CreatedClient"}
+
+func (ec *executionContext) _CreatedClient(ctx context.Context, sel ast.SelectionSet, obj *model.CreatedClient) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, createdClientImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("CreatedClient")
+		case "client":
+			out.Values[i] = ec._CreatedClient_client(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "secret":
+			out.Values[i] = ec._CreatedClient_secret(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var diagnosticLocationImplementors = []string{"DiagnosticLocation"}
 
 func (ec *executionContext) _DiagnosticLocation(ctx context.Context, sel ast.SelectionSet, obj *compose.Loc) graphql.Marshaler {
@@ -4550,6 +5391,27 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 		case "checkSubgraph":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_checkSubgraph(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "createClient":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_createClient(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "rotateClientSecret":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_rotateClientSecret(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "deleteClient":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_deleteClient(ctx, field)
 			})
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
@@ -4689,6 +5551,12 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_checks(ctx, field)
+				})
+		case "clients":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_clients(ctx, field)
 				})
 		case "__type":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
@@ -5297,6 +6165,30 @@ func (ec *executionContext) ___Type(ctx context.Context, sel ast.SelectionSet, o
 
 // region    ***************************** type.gotpl *****************************
 
+func (ec *executionContext) marshalNAPIClient2ᚕᚖgithubᚗcomᚋatriumᚑgatewayᚋatriumᚋauthᚋissuerᚐClientᚄ(ctx context.Context, sel ast.SelectionSet, v []*issuer.Client) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNAPIClient2ᚖgithubᚗcomᚋatriumᚑgatewayᚋatriumᚋauthᚋissuerᚐClient(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNAPIClient2ᚖgithubᚗcomᚋatriumᚑgatewayᚋatriumᚋauthᚋissuerᚐClient(ctx context.Context, sel ast.SelectionSet, v *issuer.Client) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "APIClient!")
+		return graphql.Null
+	}
+	return ec._APIClient(ctx, sel, v)
+}
+
 func (ec *executionContext) unmarshalNBoolean2bool(ctx context.Context, v any) (bool, error) {
 	res, err := graphql.UnmarshalBoolean(v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -5380,6 +6272,19 @@ func (ec *executionContext) marshalNCompositionDiagnostic2ᚕgithubᚗcomᚋatri
 	return ret
 }
 
+func (ec *executionContext) unmarshalNCreateClientInput2githubᚗcomᚋatriumᚑgatewayᚋatriumᚋgraphᚋmodelᚐCreateClientInput(ctx context.Context, v any) (model.CreateClientInput, error) {
+	res, err := ec.unmarshalInputCreateClientInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNCreatedClient2ᚖgithubᚗcomᚋatriumᚑgatewayᚋatriumᚋgraphᚋmodelᚐCreatedClient(ctx context.Context, sel ast.SelectionSet, v *model.CreatedClient) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "CreatedClient!")
+		return graphql.Null
+	}
+	return ec._CreatedClient(ctx, sel, v)
+}
+
 func (ec *executionContext) unmarshalNDeleteSubgraphInput2githubᚗcomᚋatriumᚑgatewayᚋatriumᚋgraphᚋmodelᚐDeleteSubgraphInput(ctx context.Context, v any) (model.DeleteSubgraphInput, error) {
 	res, err := ec.unmarshalInputDeleteSubgraphInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -5403,6 +6308,20 @@ func (ec *executionContext) marshalNDiagnosticLocation2ᚕgithubᚗcomᚋatrium�
 	}
 
 	return ret
+}
+
+func (ec *executionContext) unmarshalNID2string(ctx context.Context, v any) (string, error) {
+	res, err := graphql.UnmarshalID(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNID2string(ctx context.Context, sel ast.SelectionSet, v string) graphql.Marshaler {
+	_ = sel
+	res := graphql.MarshalID(v)
+	if res == graphql.Null {
+		graphql.AddInvalidNullFromMarshaler(ctx, "ID!")
+	}
+	return res
 }
 
 func (ec *executionContext) unmarshalNInt2int(ctx context.Context, v any) (int, error) {
@@ -5815,6 +6734,24 @@ func (ec *executionContext) marshalOBoolean2ᚖbool(ctx context.Context, sel ast
 	return res
 }
 
+func (ec *executionContext) unmarshalOID2ᚖstring(ctx context.Context, v any) (*string, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := graphql.UnmarshalID(v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOID2ᚖstring(ctx context.Context, sel ast.SelectionSet, v *string) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	_ = sel
+	_ = ctx
+	res := graphql.MarshalID(*v)
+	return res
+}
+
 func (ec *executionContext) unmarshalOInt2ᚖint(ctx context.Context, v any) (*int, error) {
 	if v == nil {
 		return nil, nil
@@ -5831,6 +6768,41 @@ func (ec *executionContext) marshalOInt2ᚖint(ctx context.Context, sel ast.Sele
 	_ = ctx
 	res := graphql.MarshalInt(*v)
 	return res
+}
+
+func (ec *executionContext) unmarshalOString2ᚕstringᚄ(ctx context.Context, v any) ([]string, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]string, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNString2string(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalOString2ᚕstringᚄ(ctx context.Context, sel ast.SelectionSet, v []string) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := make(graphql.Array, len(v))
+	for i := range v {
+		ret[i] = ec.marshalNString2string(ctx, sel, v[i])
+	}
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
 }
 
 func (ec *executionContext) unmarshalOString2ᚖstring(ctx context.Context, v any) (*string, error) {

@@ -150,6 +150,9 @@ type ShapeField struct {
 	// Introspection holds the client's __schema or __type selections under this key (merged),
 	// answered by the gateway.
 	Introspection []*ast.Field
+	// Denied is set for a field authorization removed from the operation: it is written as
+	// null (and a null in a non-null position propagates), without an error of its own.
+	Denied bool
 }
 
 // FieldsFor returns the fields to write for an object of runtime type typename.

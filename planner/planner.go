@@ -19,8 +19,20 @@ func errorf(format string, args ...any) error { return &Error{Message: fmt.Sprin
 // Build plans operation op (validated against sg.API) for the given variable values. Only
 // the values of variables read by @skip/@include influence the plan (see ConditionVariables).
 func Build(sg *federation.Supergraph, op *ast.OperationDefinition, vars map[string]any) (*Plan, error) {
-	p := newPlanner(sg, op, collector{schema: sg.Schema, vars: vars})
-	shape, err := buildShape(sg.API, rootType(sg.API, op.Operation), []ast.SelectionSet{op.SelectionSet}, vars)
+	return build(sg, op, op, nil, vars)
+}
+
+// BuildFiltered plans filtered, which is op without the selections authorization removed,
+// and shapes the response after op itself: the fields of op in denied are written as null
+// (with GraphQL null propagation, as if a subgraph had answered null), so no subgraph is
+// ever asked for them and the client still gets the shape it asked for.
+func BuildFiltered(sg *federation.Supergraph, op, filtered *ast.OperationDefinition, denied map[*ast.Field]bool, vars map[string]any) (*Plan, error) {
+	return build(sg, op, filtered, denied, vars)
+}
+
+func build(sg *federation.Supergraph, op, planned *ast.OperationDefinition, denied map[*ast.Field]bool, vars map[string]any) (*Plan, error) {
+	p := newPlanner(sg, planned, collector{schema: sg.Schema, vars: vars})
+	shape, err := (&shaper{api: sg.API, vars: vars, denied: denied}).shape(RootType(sg.API, op.Operation), []ast.SelectionSet{op.SelectionSet})
 	if err != nil {
 		return nil, err
 	}
@@ -34,7 +46,8 @@ func Build(sg *federation.Supergraph, op *ast.OperationDefinition, vars map[stri
 	return &Plan{Kind: op.Operation, Root: root, Shape: shape, Fetches: n}, nil
 }
 
-func rootType(schema *ast.Schema, op ast.Operation) string {
+// RootType names the root type of an operation of kind op; "" when the schema has none.
+func RootType(schema *ast.Schema, op ast.Operation) string {
 	switch op {
 	case ast.Mutation:
 		if schema.Mutation != nil {
@@ -194,7 +207,7 @@ func (p *planner) newStep(sub federation.SubgraphID, entity bool, path []string,
 }
 
 func (p *planner) planRoot() error {
-	rt := rootType(p.sg.Schema, p.op.Operation)
+	rt := RootType(p.sg.Schema, p.op.Operation)
 	if p.op.Operation == ast.Subscription {
 		return errorf("subscriptions are not supported yet")
 	}
@@ -399,7 +412,7 @@ func (p *planner) sharedMembers(st *step, typ string) map[string]bool {
 		return nil
 	}
 	chain := p.chain(st)
-	root := rootType(p.sg.Schema, p.op.Operation)
+	root := RootType(p.sg.Schema, p.op.Operation)
 	reachable := func(sub federation.SubgraphID) bool {
 		for k := len(chain) - 1; k >= 0; k-- {
 			ok := true

@@ -20,7 +20,7 @@ func (p *planner) reenter(st *step, t *federation.Type, f *cfield, path []string
 			if sub == st.sub || !p.chainResolvable(sub, chain[k:], t, f) {
 				continue
 			}
-			root := a.typ == rootType(p.sg.Schema, p.op.Operation)
+			root := a.typ == RootType(p.sg.Schema, p.op.Operation)
 			switch {
 			case root && !st.entity && p.op.Operation == ast.Query:
 				target := p.rootStep(sub)

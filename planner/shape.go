@@ -4,17 +4,26 @@ import (
 	"github.com/vektah/gqlparser/v2/ast"
 )
 
-// buildShape compiles the client's selection at type typ into the shape the executor writes,
-// using the API schema (what the client sees) for types and nullability.
-func buildShape(api *ast.Schema, typ string, sets []ast.SelectionSet, vars map[string]any) (*Shape, error) {
+// shaper compiles the client's selections into the shape the executor writes, using the API
+// schema (what the client sees) for types and nullability. denied are the fields
+// authorization removed from the operation (nil: none).
+type shaper struct {
+	api    *ast.Schema
+	vars   map[string]any
+	denied map[*ast.Field]bool
+}
+
+// shape compiles the selection sets at type typ.
+func (s *shaper) shape(typ string, sets []ast.SelectionSet) (*Shape, error) {
+	api := s.api
 	def := api.Types[typ]
 	if def == nil {
 		return nil, errorf("unknown type %s", typ)
 	}
-	c := collector{schema: api, vars: vars}
+	c := collector{schema: api, vars: s.vars}
 	sh := &Shape{TypeName: typ}
 	if def.Kind == ast.Object {
-		fields, err := shapeFields(api, &c, def, sets, vars)
+		fields, err := s.fields(&c, def, sets)
 		if err != nil {
 			return nil, err
 		}
@@ -25,13 +34,13 @@ func buildShape(api *ast.Schema, typ string, sets []ast.SelectionSet, vars map[s
 	sh.ByType = map[string][]*ShapeField{}
 	// Until a concrete type is known (an @interfaceObject answers with the interface's
 	// name), the fields selected on the interface itself still apply.
-	own, err := shapeFields(api, &c, def, sets, vars)
+	own, err := s.fields(&c, def, sets)
 	if err != nil {
 		return nil, err
 	}
 	sh.ByType[typ] = own
 	for _, obj := range api.GetPossibleTypes(def) {
-		fields, err := shapeFields(api, &c, obj, sets, vars)
+		fields, err := s.fields(&c, obj, sets)
 		if err != nil {
 			return nil, err
 		}
@@ -40,7 +49,7 @@ func buildShape(api *ast.Schema, typ string, sets []ast.SelectionSet, vars map[s
 	return sh, nil
 }
 
-func shapeFields(api *ast.Schema, c *collector, obj *ast.Definition, sets []ast.SelectionSet, vars map[string]any) ([]*ShapeField, error) {
+func (s *shaper) fields(c *collector, obj *ast.Definition, sets []ast.SelectionSet) ([]*ShapeField, error) {
 	collected := c.collect(obj.Name, sets)
 	out := make([]*ShapeField, 0, len(collected))
 	for _, f := range collected {
@@ -58,12 +67,16 @@ func shapeFields(api *ast.Schema, c *collector, obj *ast.Definition, sets []ast.
 				return nil, errorf("cannot query field %q on type %q", f.name, obj.Name)
 			}
 			sf.Type = fd.Type
-			named := api.Types[fd.Type.Name()]
+			if s.denied != nil && allDenied(f.all, s.denied) {
+				sf.Denied = true
+				break
+			}
+			named := s.api.Types[fd.Type.Name()]
 			if named != nil && named.Kind == ast.Enum {
 				sf.Enum = named
 			}
 			if len(f.sets) > 0 {
-				sub, err := buildShape(api, fd.Type.Name(), f.sets, vars)
+				sub, err := s.shape(fd.Type.Name(), f.sets)
 				if err != nil {
 					return nil, err
 				}
@@ -73,6 +86,17 @@ func shapeFields(api *ast.Schema, c *collector, obj *ast.Definition, sets []ast.
 		out = append(out, sf)
 	}
 	return out, nil
+}
+
+// allDenied reports whether every selection merged under one response key was removed by
+// authorization (one that was not is fetched, and fills the key).
+func allDenied(all []*ast.Field, denied map[*ast.Field]bool) bool {
+	for _, f := range all {
+		if !denied[f] {
+			return false
+		}
+	}
+	return true
 }
 
 // memberName returns `"name":`. Names are GraphQL names ([_A-Za-z][_0-9A-Za-z]*), which

@@ -15,6 +15,7 @@ import (
 	"github.com/99designs/gqlgen/graphql/handler/extension"
 	"github.com/vektah/gqlparser/v2/gqlerror"
 
+	"github.com/atrium-gateway/atrium/auth/issuer"
 	"github.com/atrium-gateway/atrium/graph"
 	"github.com/atrium-gateway/atrium/registry"
 	"github.com/atrium-gateway/atrium/registry/store"
@@ -35,6 +36,8 @@ type Options struct {
 	AdminToken string
 	// Logger receives internal errors, which clients only see as "internal error".
 	Logger *slog.Logger
+	// Issuer, when set, lets the API manage the token issuer's API clients.
+	Issuer *issuer.Issuer
 }
 
 // Handler serves the registry API over GraphQL-over-HTTP (GET for queries, POST).
@@ -45,7 +48,7 @@ func Handler(reg *registry.Registry, opts Options) (http.Handler, error) {
 	if opts.Logger == nil {
 		opts.Logger = slog.Default()
 	}
-	srv := handler.New(graph.NewExecutableSchema(graph.Config{Resolvers: &Resolver{Registry: reg}}))
+	srv := handler.New(graph.NewExecutableSchema(graph.Config{Resolvers: &Resolver{Registry: reg, Issuer: opts.Issuer}}))
 	srv.AddTransport(transport.HTTP{MaxBodyBytes: MaxBodyBytes})
 	srv.Use(extension.Introspection{})
 	srv.SetErrorPresenter(func(ctx context.Context, err error) *gqlerror.Error {

@@ -8,6 +8,7 @@ import (
 	"errors"
 	"time"
 
+	"github.com/atrium-gateway/atrium/auth/issuer"
 	"github.com/atrium-gateway/atrium/graph"
 	"github.com/atrium-gateway/atrium/graph/model"
 	"github.com/atrium-gateway/atrium/registry"
@@ -17,6 +18,8 @@ import (
 // Resolver is the root of the registry API's resolvers.
 type Resolver struct {
 	Registry *registry.Registry
+	// Issuer manages API clients; nil when the token issuer is off.
+	Issuer *issuer.Issuer
 }
 
 var _ graph.ResolverRoot = (*Resolver)(nil)

@@ -20,6 +20,10 @@ type Options struct {
 	Registry http.Handler
 	// Metrics, when set, serves Prometheus metrics at /metrics.
 	Metrics http.Handler
+	// Issuer, when set, serves the token issuer's endpoints at IssuerPaths (OAuth 2.0 and
+	// OpenID Connect: /oauth/…, /.well-known/…).
+	Issuer      http.Handler
+	IssuerPaths []string
 	// Authenticate, when set, wraps the GraphQL API (not the playground page, health or
 	// metrics): it verifies the caller's token and puts the principal in the context.
 	Authenticate func(http.Handler) http.Handler
@@ -63,6 +67,9 @@ func New(api http.Handler, opts Options) http.Handler {
 	}
 	if opts.Metrics != nil {
 		mux.Handle("GET /metrics", opts.Metrics)
+	}
+	for _, p := range opts.IssuerPaths {
+		mux.Handle(p, opts.Issuer)
 	}
 	return mux
 }

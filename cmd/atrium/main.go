@@ -26,7 +26,8 @@ func rootCommand() *cobra.Command {
 		SilenceUsage:  true,
 		SilenceErrors: true,
 	}
-	root.AddCommand(serveCommand(), composeCommand(), planCommand(), versionCommand(), subgraphCommand(), supergraphCommand(), connectorCommand())
+	root.AddCommand(serveCommand(), composeCommand(), planCommand(), versionCommand(), subgraphCommand(), supergraphCommand(), connectorCommand(), clientCommand())
+	root.AddCommand(devIDPCommand())
 	return root
 }
 

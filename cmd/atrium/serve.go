@@ -20,6 +20,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/atrium-gateway/atrium/auth"
+	"github.com/atrium-gateway/atrium/auth/issuer"
 	"github.com/atrium-gateway/atrium/config"
 	"github.com/atrium-gateway/atrium/federation"
 	"github.com/atrium-gateway/atrium/gateway"
@@ -74,23 +75,31 @@ With --supergraph the gateway serves that file instead, and reloads it when it c
 					return err
 				}
 			}
-			var authCfg config.Auth
+			var cfg config.Config
 			if configPath != "" {
 				c, err := config.Load(configPath)
 				if err != nil {
 					return err
 				}
-				opts.SubgraphTraffic, opts.ConnectorSources, authCfg = c.Subgraphs, c.Connectors.Sources, c.Auth
+				cfg = *c
+				opts.SubgraphTraffic, opts.ConnectorSources = c.Subgraphs, c.Connectors.Sources
+				opts.Forwarding = c.Forwarding.Rules()
+				opts.Authorization = auth.Rules(c.Authorization)
 			}
 			opts.Logger = slog.Default()
 			gw := gateway.New(nil)
 			routes := server.Options{Playground: !noPlayground, Metrics: metrics.Handler(gw)}
-			if len(authCfg.Providers) > 0 {
-				v, err := auth.NewVerifier(ctx, authCfg.Providers, nil)
-				if err != nil {
+			// Listening first gives the token issuer its default URL (the real port).
+			ln, err := net.Listen("tcp", listen)
+			if err != nil {
+				return err
+			}
+			defer ln.Close()
+			var verifier *auth.Verifier
+			if len(cfg.Auth.Providers) > 0 {
+				if verifier, err = auth.NewVerifier(ctx, cfg.Auth.Providers, nil); err != nil {
 					return err
 				}
-				routes.Authenticate = auth.Middleware(v, auth.MiddlewareOptions{AllowAnonymous: authCfg.AllowAnonymous(), Logger: slog.Default()})
 			}
 			if supergraphPath != "" {
 				sdl, err := readSupergraph(supergraphPath)
@@ -117,7 +126,25 @@ With --supergraph the gateway serves that file instead, and reloads it when it c
 				if err != nil {
 					return err
 				}
-				if routes.Registry, err = resolvers.Handler(registry.New(st), resolvers.Options{AdminToken: token}); err != nil {
+				var iss *issuer.Issuer
+				if !cfg.Issuer.Disabled {
+					iss, err = issuer.New(ctx, cfg.Issuer.WithDefaults(ln.Addr().String()), issuer.Options{
+						Store: st, Providers: cfg.Auth.Providers, Upstream: verifier, Logger: slog.Default()})
+					if err != nil {
+						return err
+					}
+					go iss.Run(ctx)
+					if verifier == nil {
+						if verifier, err = auth.NewVerifier(ctx, nil, nil); err != nil {
+							return err
+						}
+					}
+					if err := iss.Trust(verifier); err != nil {
+						return err
+					}
+					routes.Issuer, routes.IssuerPaths = iss.Handler(), iss.Paths()
+				}
+				if routes.Registry, err = resolvers.Handler(registry.New(st), resolvers.Options{AdminToken: token, Issuer: iss}); err != nil {
 					return err
 				}
 				// Usage feeds schema checks. The recorder outlives the HTTP server, so that
@@ -131,9 +158,10 @@ With --supergraph the gateway serves that file instead, and reloads it when it c
 					return gw.Load(fmt.Sprintf("supergraph version %d", v.ID), v.SDL, opts)
 				}, nil)
 			}
-			ln, err := net.Listen("tcp", listen)
-			if err != nil {
-				return err
+			if verifier != nil {
+				routes.Authenticate = auth.Middleware(verifier, auth.MiddlewareOptions{AllowAnonymous: cfg.Auth.AllowAnonymous(), Logger: slog.Default()})
+			} else if !cfg.Auth.AllowAnonymous() {
+				return errors.New("auth.anonymous: false would refuse every request: configure auth.providers, or serve the registry (its token issuer)")
 			}
 			srv := &http.Server{Handler: server.New(gw, routes), ReadHeaderTimeout: 10 * time.Second}
 			errc := make(chan error, 1)
@@ -141,6 +169,9 @@ With --supergraph the gateway serves that file instead, and reloads it when it c
 			base := "http://" + ln.Addr().String()
 			if routes.Registry != nil {
 				slog.Info("atrium is serving", "graphql", base+"/graphql", "registry", base+server.RegistryPath, "database", store.Describe(database))
+				if routes.Issuer != nil {
+					slog.Info("token issuer", "issuer", cfg.Issuer.WithDefaults(ln.Addr().String()).URL, "token", cfg.Issuer.WithDefaults(ln.Addr().String()).URL+issuer.TokenPath)
+				}
 			} else {
 				slog.Info("atrium is serving", "graphql", base+"/graphql", "supergraph", supergraphPath)
 			}

@@ -20,6 +20,7 @@ type execution struct {
 	s     *Subgraph
 	ctx   context.Context
 	scope *connectors.Scope
+	fwd   forwarded
 	vars  map[string]any
 	doc   *ast.QueryDocument
 	mu    sync.Mutex
@@ -393,7 +394,7 @@ func (x *execution) call(c *connector, vars mapping.Vars) (any, error) {
 
 // buildRequest is c's request for vars; a failure is logged and becomes the field's error.
 func (x *execution) buildRequest(c *connector, vars mapping.Vars) (*call, error) {
-	cl, err := c.request(vars, x.scope.Header)
+	cl, err := c.request(vars, x.scope.Header, x.fwd)
 	if err != nil {
 		x.s.log.Warn("connector request could not be built", "connector", c.coordinate, "error", err)
 		return nil, failure("CONNECTOR_REQUEST_INVALID", "The connector's request could not be built", c)

@@ -138,9 +138,9 @@ func checkMessageShape(sh *mapping.Shape, md protoreflect.MessageDescriptor, at 
 	return nil
 }
 
-// grpcRequest builds the call of a gRPC connector: the request message as JSON and the
-// metadata the source maps.
-func (c *connector) grpcRequest(vars mapping.Vars, in http.Header) (*call, error) {
+// grpcRequest builds the call of a gRPC connector: the request message as JSON, the
+// metadata the source maps and what forwarding rules send.
+func (c *connector) grpcRequest(vars mapping.Vars, in http.Header, fwd forwarded) (*call, error) {
 	cl := &call{method: c.method, pathQuery: grpc.FullMethod(c.rpc), header: http.Header{}, idempotent: !c.mutation}
 	if c.message != nil {
 		out, _ := c.message.Apply(nil, vars)
@@ -173,6 +173,7 @@ func (c *connector) grpcRequest(vars mapping.Vars, in http.Header) (*call, error
 			cl.header[h.name] = []string{v}
 		}
 	}
+	fwd.apply(cl.header, true)
 	cl.key = fingerprint(cl)
 	return cl, nil
 }

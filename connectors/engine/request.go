@@ -9,6 +9,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/atrium-gateway/atrium/connectors"
 	"github.com/atrium-gateway/atrium/connectors/mapping"
 )
 
@@ -19,20 +20,20 @@ type call struct {
 	pathQuery string // relative to the source's base URL
 	header    http.Header
 	body      []byte
-	// key identifies the request: method, URL, headers and body. Identical calls of one
-	// client request share one backend call, and cached answers are found by it, so an
-	// answer is never served to a request that would have sent other headers (another
-	// user's token, say).
+	// key identifies the request: method, URL, headers (forwarded ones included) and body.
+	// Identical calls of one client request share one backend call, and cached answers are
+	// found by it, so an answer is never served to a request that would have sent other
+	// headers (another user's token or claims, say).
 	key string
 	// idempotent: a GET, or a gRPC method called for a query; its answers may be cached.
 	idempotent bool
 }
 
 // request builds the call for vars. in is the client's headers, read only by header
-// mappings with `from`.
-func (c *connector) request(vars mapping.Vars, in http.Header) (*call, error) {
+// mappings with `from`; fwd is what forwarding rules send with every call.
+func (c *connector) request(vars mapping.Vars, in http.Header, fwd forwarded) (*call, error) {
 	if c.rpc != nil {
-		return c.grpcRequest(vars, in)
+		return c.grpcRequest(vars, in, fwd)
 	}
 	path, err := c.path.Execute(vars, url.PathEscape)
 	if err != nil {
@@ -97,8 +98,33 @@ func (c *connector) request(vars mapping.Vars, in http.Header) (*call, error) {
 	if cl.header.Get("Accept") == "" {
 		cl.header.Set("Accept", "application/json")
 	}
+	fwd.apply(cl.header, false)
 	cl.key = fingerprint(cl)
 	return cl, nil
+}
+
+// forwarded is what identity forwarding sends with every call of a request
+// (connectors.Request.Header and Reserved).
+type forwarded struct {
+	header   http.Header // canonical names; shared, read only
+	reserved []string
+}
+
+// apply puts the forwarded headers into h in place of what header mappings set for the
+// same names or for reserved ones. metadata: h is gRPC metadata, its names lower-case.
+func (f forwarded) apply(h http.Header, metadata bool) {
+	for _, name := range f.reserved {
+		if metadata {
+			name = strings.ToLower(name)
+		}
+		delete(h, name)
+	}
+	for name, values := range f.header {
+		if metadata {
+			name = strings.ToLower(name)
+		}
+		h[name] = values
+	}
 }
 
 // queryPairs renders a queryParams mapping's object: keys in order, lists repeat the name,
@@ -184,19 +210,7 @@ func fingerprint(c *call) string {
 	b.WriteString(c.method)
 	b.WriteByte(0)
 	b.WriteString(c.pathQuery)
-	names := make([]string, 0, len(c.header))
-	for k := range c.header {
-		names = append(names, k)
-	}
-	sort.Strings(names)
-	for _, k := range names {
-		b.WriteByte(0)
-		b.WriteString(k)
-		for _, v := range c.header[k] {
-			b.WriteByte(1)
-			b.WriteString(v)
-		}
-	}
+	connectors.WriteHeaderKey(&b, c.header)
 	b.WriteByte(0)
 	b.Write(c.body)
 	return b.String()

@@ -295,7 +295,9 @@ func (d *documents) get(query string) (*ast.QueryDocument, error) {
 }
 
 // Fetch runs one operation of the plan against the connectors and answers as a GraphQL
-// subgraph would: {"data": …, "errors": […]}.
+// subgraph would: {"data": …, "errors": […]}. Every call it makes carries req.Header
+// (the identity and headers forwarding rules send; gRPC: as metadata), in place of what
+// header mappings set for those names and for req.Reserved.
 func (s *Subgraph) Fetch(ctx context.Context, req *connectors.Request, dst []byte) ([]byte, error) {
 	doc, err := s.docs.get(req.Query)
 	if err != nil {
@@ -317,7 +319,7 @@ func (s *Subgraph) Fetch(ctx context.Context, req *connectors.Request, dst []byt
 			vars = m
 		}
 	}
-	x := &execution{s: s, ctx: ctx, scope: connectors.ScopeOf(ctx), vars: vars, doc: doc}
+	x := &execution{s: s, ctx: ctx, scope: connectors.ScopeOf(ctx), fwd: forwarded{req.Header, req.Reserved}, vars: vars, doc: doc}
 	data := x.operation(op)
 	return x.write(dst, data), nil
 }

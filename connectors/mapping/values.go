@@ -76,11 +76,10 @@ func scalarText(v any) (string, bool) {
 
 // brief describes a value for a message: short scalars in full, other values by kind.
 func brief(v any) string {
-	switch v.(type) {
+	switch s := v.(type) {
 	case nil:
 		return "null"
 	case string:
-		s := v.(string)
 		if utf8.RuneCountInString(s) > 40 {
 			s = substr(s, 0, 40) + "…"
 		}

@@ -19,6 +19,8 @@ import (
 	"github.com/pb33f/libopenapi/datamodel/high/base"
 	v3 "github.com/pb33f/libopenapi/datamodel/high/v3"
 	"github.com/pb33f/libopenapi/index"
+
+	"github.com/atrium-gateway/atrium/connectors/internal/naming"
 )
 
 // Options configure Import.
@@ -101,8 +103,8 @@ func Import(spec []byte, opts Options) (res *Result, err error) {
 	}
 	g := &gen{
 		opts: opts, sel: sel, doc: doc, root: root,
-		types:      newNamespace(reservedTypeNames...),
-		fieldNames: newNamespace(),
+		types:      naming.NewFoldedNamespace(reservedTypeNames...),
+		fieldNames: naming.NewFoldedNamespace(),
 		components: map[string]*base.SchemaProxy{},
 		objects:    map[busyKey]*objType{},
 		enums:      map[any]*enumType{},
@@ -237,8 +239,8 @@ type gen struct {
 	doc  *v3.Document
 	root *yaml.Node
 
-	types      *namespace // type names, enums included
-	fieldNames *namespace // Query and Mutation field names
+	types      *naming.Namespace // type names, enums included
+	fieldNames *naming.Namespace // Query and Mutation field names
 	components map[string]*base.SchemaProxy
 
 	objects    map[busyKey]*objType
@@ -267,7 +269,7 @@ func (g *gen) run() error {
 	}
 	slices.Sort(names)
 	for _, n := range names {
-		g.types.reserve(pascal(n, "Type"), "comp:"+n)
+		g.types.Reserve(pascal(n, "Type"), "comp:"+n)
 	}
 	g.baseURL = g.server()
 	g.documentInfo()

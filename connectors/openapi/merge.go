@@ -6,6 +6,8 @@ import (
 	"strings"
 
 	"github.com/pb33f/libopenapi/datamodel/high/base"
+
+	"github.com/atrium-gateway/atrium/connectors/internal/naming"
 )
 
 // part is one schema whose properties go into an object type: the schema itself, an allOf
@@ -289,7 +291,7 @@ func (g *gen) object(parts []part, id any, l loc, input, merged bool) *shape {
 	}
 	g.objects[bk] = o
 	g.objectList = append(g.objectList, o)
-	names := newNamespace()
+	names := naming.NewFoldedNamespace()
 	var overflow []string
 	for _, pr := range usable {
 		b := pr.base
@@ -299,7 +301,7 @@ func (g *gen) object(parts []part, id any, l loc, input, merged bool) *shape {
 		fl := loc{w: pr.ws[0], base: b + pascal(pr.wire, "Field"), depth: l.depth + 1}
 		sh := g.propShape(pr, fl, input)
 		want := lowerCamel(pr.wire, "field")
-		name := names.claim(want, pr.wire)
+		name, _ := names.Claim(want, pr.wire)
 		if name != want {
 			g.report(Changed, pr.ws[0], fmt.Sprintf("property %q would be %s like another property: named %s", pr.wire, want, name), "")
 		}

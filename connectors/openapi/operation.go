@@ -13,6 +13,7 @@ import (
 	v3 "github.com/pb33f/libopenapi/datamodel/high/v3"
 	"github.com/pb33f/libopenapi/orderedmap"
 
+	"github.com/atrium-gateway/atrium/connectors/internal/naming"
 	"github.com/atrium-gateway/atrium/connectors/internal/sdltext"
 )
 
@@ -82,9 +83,9 @@ func (g *gen) operation(op *operation) *rootField {
 		g.report(Info, w.at("callbacks", name), fmt.Sprintf("callback %q is not mapped", name), "")
 	}
 
-	ns := newNamespace()
+	ns := naming.NewFoldedNamespace()
 	if bodyType != nil {
-		ns.claim("input", "body")
+		ns.Claim("input", "body")
 	}
 	var overflow []string
 	for _, p := range params(op) {
@@ -144,7 +145,7 @@ func (g *gen) fieldName(op *operation) string {
 		}
 		want = lowerCamel(b.String(), "operation")
 	}
-	got := g.fieldNames.claim(want, op.key())
+	got, _ := g.fieldNames.Claim(want, op.key())
 	if got != want {
 		g.report(Changed, op.w, fmt.Sprintf("field name %s is taken by another operation: named %s", want, got), "set a distinct operationId")
 	}
@@ -225,7 +226,7 @@ var connectorHeaders = map[string]string{
 }
 
 // param maps a parameter to an argument, or reports it and returns nil.
-func (g *gen) param(f *rootField, p *v3.Parameter, w where, ns *namespace) *arg {
+func (g *gen) param(f *rootField, p *v3.Parameter, w where, ns *naming.Namespace) *arg {
 	switch p.In {
 	case "path", "query", "header":
 	case "cookie":
@@ -267,7 +268,7 @@ func (g *gen) param(f *rootField, p *v3.Parameter, w where, ns *namespace) *arg 
 		}
 	}
 	want := lowerCamel(p.Name, "arg")
-	name := ns.claim(want, p.In+"\x00"+p.Name)
+	name, _ := ns.Claim(want, p.In+"\x00"+p.Name)
 	if name != want {
 		g.report(Changed, w, fmt.Sprintf("argument %s is taken by another parameter: %s %q named %s", want, p.In, p.Name, name), "")
 	}
@@ -298,7 +299,7 @@ var placeholder = regexp.MustCompile(`\{([^{}]*)\}`)
 
 // urlTemplate rewrites the path's {name} placeholders as {$args.name}; a placeholder without
 // a declared parameter gets a String! argument.
-func (g *gen) urlTemplate(f *rootField, ns *namespace) string {
+func (g *gen) urlTemplate(f *rootField, ns *naming.Namespace) string {
 	used := map[*arg]bool{}
 	t := placeholder.ReplaceAllStringFunc(f.op.path, func(m string) string {
 		name := m[1 : len(m)-1]
@@ -308,8 +309,8 @@ func (g *gen) urlTemplate(f *rootField, ns *namespace) string {
 				return "{" + argExpr(a, '\'') + "}"
 			}
 		}
-		want := lowerCamel(name, "arg")
-		a := &arg{name: ns.claim(want, "path\x00"+name), wire: name, in: "path", shape: scalar("String"), nonNull: true}
+		argName, _ := ns.Claim(lowerCamel(name, "arg"), "path\x00"+name)
+		a := &arg{name: argName, wire: name, in: "path", shape: scalar("String"), nonNull: true}
 		g.report(Changed, f.op.w, fmt.Sprintf("path parameter {%s} is not declared: argument %s: String!", name, a.name), "declare it under parameters")
 		f.args = append(f.args, a)
 		used[a] = true

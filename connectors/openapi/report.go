@@ -9,23 +9,23 @@ import (
 	"strings"
 
 	"github.com/pb33f/go-yaml"
+
+	"github.com/atrium-gateway/atrium/connectors/internal/report"
 )
 
 // Kind says what a finding means for the imported schema.
-type Kind string
+type Kind = report.Kind
 
 const (
 	// Unmapped: part of the API is missing from the SDL or lost its structure (an operation
 	// or parameter skipped, a typed schema degraded to JSON). --strict fails on these.
-	Unmapped Kind = "unmapped"
+	Unmapped = report.Unmapped
 	// Changed: mapped, but not as the document says (renamed, nullability relaxed, a cycle
 	// cut, a oneOf merged).
-	Changed Kind = "changed"
+	Changed = report.Changed
 	// Info: worth knowing, nothing lost (security schemes, callbacks, overflow risks).
-	Info Kind = "info"
+	Info = report.Info
 )
-
-var kindOrder = map[Kind]int{Unmapped: 0, Changed: 1, Info: 2}
 
 // Finding is one line of the import report.
 type Finding struct {
@@ -151,7 +151,7 @@ func sortFindings(fs []Finding) {
 			cmp.Compare(methodRank(a.Method), methodRank(b.Method)),
 			cmp.Compare(a.Method, b.Method),
 			cmp.Compare(a.Pointer, b.Pointer),
-			cmp.Compare(kindOrder[a.Kind], kindOrder[b.Kind]),
+			report.Compare(a.Kind, b.Kind),
 			cmp.Compare(a.Message, b.Message),
 		)
 	})

@@ -9,6 +9,8 @@ import (
 
 	"github.com/pb33f/go-yaml"
 	"github.com/pb33f/libopenapi/datamodel/high/base"
+
+	"github.com/atrium-gateway/atrium/connectors/internal/naming"
 )
 
 // maxDepth bounds how deep inline schemas nest before the rest is mapped to JSON.
@@ -405,7 +407,7 @@ func (g *gen) enum(s *base.Schema, id any, l loc) *shape {
 	}
 	name := g.typeName(l.base, l.w, owner(id, l, false))
 	e := &enumType{name: name, desc: s.Description}
-	ns := newNamespace()
+	ns := naming.NewFoldedNamespace()
 	seen := map[string]bool{}
 	for _, v := range vals {
 		if seen[v] {
@@ -417,7 +419,7 @@ func (g *gen) enum(s *base.Schema, id any, l loc) *shape {
 			continue
 		}
 		want := upperSnake(v)
-		got := ns.claim(want, v)
+		got, _ := ns.Claim(want, v)
 		if got != want {
 			g.report(Changed, l.w, fmt.Sprintf("enum value %q would be %s like another value: named %s", v, want, got), "")
 		}
@@ -432,7 +434,7 @@ func (g *gen) enum(s *base.Schema, id any, l loc) *shape {
 
 // typeName claims a type name for the type at w; a clash gets a numeric suffix and a report.
 func (g *gen) typeName(want string, w where, owner string) string {
-	got := g.types.claim(want, owner)
+	got, _ := g.types.Claim(want, owner)
 	if got != want {
 		g.report(Changed, w, fmt.Sprintf("type name %s is taken: named %s", want, got), "rename the schema, or the type in the SDL")
 	}

@@ -74,29 +74,7 @@ func (g *gen) print() string {
 	fmt.Fprintf(&b, "  @link(url: \"https://specs.apollo.dev/federation/v2.11\", import: [\"@key\"])\n")
 	fmt.Fprintf(&b, "  @link(url: \"https://specs.apollo.dev/connect/v0.3\", import: [\"@source\", \"@connect\"])\n")
 	fmt.Fprintf(&b, "  @source(name: %s, http: { baseURL: %s })\n", sdltext.String(g.opts.Name), sdltext.String(g.baseURL))
-	for _, mutation := range []bool{false, true} {
-		var fs []*rootField
-		for _, f := range g.fields {
-			if f.mutation == mutation {
-				fs = append(fs, f)
-			}
-		}
-		if len(fs) == 0 {
-			continue
-		}
-		root := "Query"
-		if mutation {
-			root = "Mutation"
-		}
-		fmt.Fprintf(&b, "\ntype %s {\n", root)
-		for i, f := range fs {
-			if i > 0 {
-				b.WriteString("\n")
-			}
-			g.printField(&b, f)
-		}
-		b.WriteString("}\n")
-	}
+	sdltext.RootTypes(&b, g.fields, func(f *rootField) bool { return f.mutation }, g.printField)
 	u := g.used()
 	for _, o := range u.objects {
 		b.WriteString("\n")
@@ -145,29 +123,15 @@ func (g *gen) print() string {
 func (g *gen) printField(b *strings.Builder, f *rootField) {
 	sdltext.Description(b, f.desc, "  ")
 	b.WriteString("  " + f.name)
-	var args []string
-	multi := false
+	var args []sdltext.Argument
 	for _, a := range f.args {
-		s := a.name + ": " + a.shape.gqlType(a.nonNull)
+		def := a.name + ": " + a.shape.gqlType(a.nonNull)
 		if a.def != "" {
-			s += " = " + a.def
+			def += " = " + a.def
 		}
-		args = append(args, s)
-		multi = multi || strings.TrimSpace(a.desc) != ""
+		args = append(args, sdltext.Argument{Definition: def, Description: a.desc})
 	}
-	if len(args) > 0 {
-		one := "(" + strings.Join(args, ", ") + ")"
-		if !multi && len(one)+len(f.name) < 90 {
-			b.WriteString(one)
-		} else {
-			b.WriteString("(\n")
-			for i, a := range f.args {
-				sdltext.Description(b, a.desc, "    ")
-				b.WriteString("    " + args[i] + "\n")
-			}
-			b.WriteString("  )")
-		}
-	}
+	sdltext.Arguments(b, f.name, args)
 	fmt.Fprintf(b, ": %s", f.result.gqlType(false))
 	if f.deprecated {
 		b.WriteString(" @deprecated")
@@ -215,11 +179,5 @@ func selectionValue(lines []string, indent string, joinable bool) string {
 	if one != "" && !strings.ContainsAny(one, "\"\\\n") && len(one) <= 70 {
 		return sdltext.String(one)
 	}
-	var b strings.Builder
-	b.WriteString(`"""` + "\n")
-	for _, l := range lines {
-		b.WriteString(indent + strings.ReplaceAll(l, `"""`, `\"""`) + "\n")
-	}
-	b.WriteString(indent + `"""`)
-	return b.String()
+	return sdltext.BlockString(lines, indent)
 }

@@ -5,6 +5,8 @@ import (
 	"strings"
 
 	"github.com/vektah/gqlparser/v2/ast"
+
+	"github.com/atrium-gateway/atrium/federation"
 )
 
 // sources are one element's directive applications in each subgraph (has[i]: the element
@@ -46,7 +48,7 @@ func (m *merger) mergeAppliedDirectives() {
 	for _, t := range unions {
 		m.mergeTypeDirectives(t)
 	}
-	m.schemaExtra = m.otherDirectives(schema, m.schemaTags(), nil)
+	m.schemaExtra = m.otherDirectives(schema, m.schemaTags(), nil, nil)
 	for _, group := range [][]*mtype{scalars, inputs, interfaces, objects, enums} {
 		for _, t := range group {
 			m.mergeTypeDirectives(t)
@@ -85,7 +87,7 @@ func (m *merger) mergeTypeDirectives(t *mtype) {
 			src.dirs[i], src.has[i] = st.dirs, true
 		}
 	}
-	t.extra = m.otherDirectives(src, t.tags, nil)
+	t.extra = m.otherDirectives(src, t.tags, nil, t.auth)
 	for _, f := range t.fields {
 		fs := sources{coord: t.name + "." + f.name, dirs: make([]ast.DirectiveList, n), has: make([]bool, n)}
 		for i, sf := range f.src {
@@ -93,12 +95,12 @@ func (m *merger) mergeTypeDirectives(t *mtype) {
 				fs.dirs[i], fs.has[i] = sf.dirs, true
 			}
 		}
-		f.extra = m.otherDirectives(fs, f.tags, f.deprecated)
+		f.extra = m.otherDirectives(fs, f.tags, f.deprecated, f.auth)
 		for _, a := range f.args {
 			if a.has == nil {
 				continue
 			}
-			a.extra = m.otherDirectives(sources{coord: fmt.Sprintf("%s.%s(%s:)", t.name, f.name, a.name), dirs: a.dirs, has: a.has}, a.tags, a.deprecated)
+			a.extra = m.otherDirectives(sources{coord: fmt.Sprintf("%s.%s(%s:)", t.name, f.name, a.name), dirs: a.dirs, has: a.has}, a.tags, a.deprecated, nil)
 		}
 	}
 	for _, v := range t.values {
@@ -108,13 +110,15 @@ func (m *merger) mergeTypeDirectives(t *mtype) {
 				vs.dirs[i], vs.has[i] = sv.dirs, true
 			}
 		}
-		v.extra = m.otherDirectives(vs, v.tags, v.deprecated)
+		v.extra = m.otherDirectives(vs, v.tags, v.deprecated, nil)
 	}
 }
 
-// otherDirectives merges one element's @tag values (already merged), @deprecated and
-// composed directives, in Apollo's order.
-func (m *merger) otherDirectives(src sources, tags []string, deprecated *ast.Directive) []string {
+// otherDirectives merges one element's @tag values (already merged), @deprecated, its
+// authorization requirements (merged by mergeAuth) and composed directives, in Apollo's
+// order: each at its first appearance over the subgraphs, then the requirements an
+// interface or field only inherited.
+func (m *merger) otherDirectives(src sources, tags []string, deprecated *ast.Directive, auth *federation.Requirements) []string {
 	var order []string
 	seen := map[string]bool{}
 	for i, list := range src.dirs {
@@ -132,6 +136,8 @@ func (m *merger) otherDirectives(src sources, tags []string, deprecated *ast.Dir
 				if deprecated != nil {
 					key = "deprecated"
 				}
+			case m.subs[i].authCanonical(d) != "":
+				key = "auth:" + m.subs[i].authCanonical(d)
 			case m.custom.composes(i, d.Name) && m.custom.defs[d.Name] != nil:
 				key = "@" + d.Name
 			}
@@ -151,7 +157,18 @@ func (m *merger) otherDirectives(src sources, tags []string, deprecated *ast.Dir
 		case "deprecated":
 			out = append(out, deprecatedString(deprecated))
 		default:
+			if c, ok := strings.CutPrefix(key, "auth:"); ok {
+				if s := m.authApplication(c, auth); s != "" {
+					out = append(out, s)
+				}
+				continue
+			}
 			out = append(out, m.mergeComposed(key[1:], src)...)
+		}
+	}
+	for _, c := range authDirectives {
+		if s := m.authApplication(c, auth); s != "" && !seen["auth:"+c] {
+			out = append(out, s)
 		}
 	}
 	return out

@@ -5,6 +5,8 @@ import (
 	"strings"
 
 	"github.com/vektah/gqlparser/v2/ast"
+
+	"github.com/atrium-gateway/atrium/federation"
 )
 
 // merger builds the supergraph from the subgraphs, type by type.
@@ -20,9 +22,12 @@ type merger struct {
 	// subgraph uses them); custom holds what @composeDirective adds; links are the @link
 	// lines after join's.
 	tagName, inaccessibleName string
-	custom                    *customDirectives
-	links                     []*supergraphLink
-	schemaExtra               []string
+	// authNames name the authorization directives in the supergraph, by spec name (absent
+	// when no subgraph uses one).
+	authNames   map[string]string
+	custom      *customDirectives
+	links       []*supergraphLink
+	schemaExtra []string
 	// schemaJoins are the schema's @join__directive applications (connectors).
 	schemaJoins []string
 }
@@ -43,6 +48,8 @@ type mtype struct {
 	usedAsOutput bool
 	// extra are the directives printed after the join ones (@tag, @deprecated, composed).
 	extra []string
+	// auth is what the type requires of a request (see mergeAuth).
+	auth *federation.Requirements
 }
 
 type mfield struct {
@@ -60,8 +67,8 @@ type mfield struct {
 	fromInterfaceObject bool
 	// copiedFrom is the interface's field a fromInterfaceObject field copies.
 	copiedFrom *mfield
-	joins      []string
 	extra      []string
+	auth       *federation.Requirements
 }
 
 type marg struct {
@@ -159,6 +166,7 @@ func (m *merger) merge() {
 	m.resolveComposedDefinitions()
 	m.addInterfaceObjectFields()
 	m.markEnumUsage()
+	m.mergeAuth()
 	for _, name := range m.order {
 		if t := m.types[name]; t.kind == ast.Enum {
 			m.mergeEnum(t)

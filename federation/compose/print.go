@@ -54,6 +54,7 @@ func (m *merger) print() string {
 	if m.tagName != "" {
 		directive(m.tagName, "(name: String!) repeatable on FIELD_DEFINITION | OBJECT | INTERFACE | UNION | ARGUMENT_DEFINITION | SCALAR | ENUM | ENUM_VALUE | INPUT_OBJECT | INPUT_FIELD_DEFINITION | SCHEMA")
 	}
+	defs = append(defs, m.authDefinitions()...)
 	for _, name := range m.composedNames() {
 		if def := m.custom.defs[name]; def != nil {
 			defs = append(defs, printed{name: name, directive: true, text: m.printComposedDefinition(name, def)})

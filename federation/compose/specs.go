@@ -17,10 +17,14 @@ func (m *merger) prepare() {
 		return
 	}
 	var specs []*supergraphLink
-	for _, s := range []struct{ name, url, purpose, inSupergraph string }{
+	federationSpecs := []struct{ name, url, purpose, inSupergraph string }{
 		{"tag", tagURL, "", m.tagName},
 		{"inaccessible", inaccessibleURL, "SECURITY", m.inaccessibleName},
-	} {
+	}
+	for _, c := range authDirectives {
+		federationSpecs = append(federationSpecs, struct{ name, url, purpose, inSupergraph string }{c, authURL(c), "SECURITY", m.authNames[c]})
+	}
+	for _, s := range federationSpecs {
 		if s.inSupergraph != "" {
 			specs = append(specs, &supergraphLink{identity: "https://specs.apollo.dev/" + s.name, url: s.url, name: s.name,
 				purpose: s.purpose, federation: true, imports: []linkImport{{name: "@" + s.name, as: "@" + s.inSupergraph}}})
@@ -65,18 +69,31 @@ func (m *merger) prepare() {
 	m.connectLinks()
 }
 
-// nameFederationDirectives gives @tag and @inaccessible the name the subgraphs using them
-// give them; subgraphs that disagree are an error (LINK_IMPORT_NAME_MISMATCH), after which,
-// as in Apollo, the other directive is not looked at.
+// nameFederationDirectives gives @tag, @inaccessible and the authorization directives the
+// name the subgraphs using them give them; subgraphs that disagree are an error
+// (LINK_IMPORT_NAME_MISMATCH), after which, as in Apollo, the other directives are not
+// looked at.
 func (m *merger) nameFederationDirectives() {
-	for _, c := range []string{"tag", "inaccessible"} {
+	m.authNames = map[string]string{}
+	for _, c := range append([]string{"tag", "inaccessible"}, authDirectives...) {
 		var order []string
 		users := map[string][]string{}
 		name, mismatch := "", ""
 		maxVersion := -1
 		for _, sg := range m.subs {
-			if c == "tag" && !sg.usesTag || c == "inaccessible" && !sg.usesInaccessible {
-				continue
+			switch c {
+			case "tag":
+				if !sg.usesTag {
+					continue
+				}
+			case "inaccessible":
+				if !sg.usesInaccessible {
+					continue
+				}
+			default:
+				if !sg.usesDirective(c) {
+					continue
+				}
 			}
 			n := "\"@" + sg.defaultName(c) + "\""
 			if _, ok := users[n]; !ok {
@@ -108,10 +125,15 @@ func (m *merger) nameFederationDirectives() {
 			m.errorAt("LINK_IMPORT_NAME_MISMATCH", locs, "The \"@%s\" directive (from %s2.%d) is imported with mismatched name between subgraphs: it is imported as %s", c, fedURL, maxVersion, joinStrings(parts, " and ", " but "))
 			return
 		}
-		if c == "tag" {
+		switch c {
+		case "tag":
 			m.tagName = strings.Trim(name, "\"@")
-		} else {
+		case "inaccessible":
 			m.inaccessibleName = strings.Trim(name, "\"@")
+		default:
+			if name != "" {
+				m.authNames[c] = strings.Trim(name, "\"@")
+			}
 		}
 	}
 }

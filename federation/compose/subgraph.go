@@ -116,15 +116,6 @@ func (t *stype) field(name string) *sfield {
 	return nil
 }
 
-func (t *stype) value(name string) *svalue {
-	for _, v := range t.values {
-		if v.name == name {
-			return v
-		}
-	}
-	return nil
-}
-
 func (t *stype) isEntity() bool { return len(t.keys) > 0 }
 
 // federation elements: canonical name → the first federation version that has it.

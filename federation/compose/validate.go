@@ -46,7 +46,7 @@ func upgradeFed1(subs []*subgraph) {
 
 // validate checks the Federation 2 rules that hold within one subgraph.
 func (sg *subgraph) validate() []Diagnostic {
-	var errs []Diagnostic
+	errs := sg.validateAuth()
 	for _, name := range sg.order {
 		t := sg.types[name]
 		if t.interfaceObject && len(t.keys) == 0 {

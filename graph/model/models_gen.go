@@ -2,6 +2,10 @@
 
 package model
 
+import (
+	"github.com/atrium-gateway/atrium/auth/issuer"
+)
+
 type CheckSubgraphInput struct {
 	Name string `json:"name"`
 	// The proposed SDL; leave out with `delete: true`.
@@ -12,6 +16,26 @@ type CheckSubgraphInput struct {
 	Delete *bool `json:"delete,omitempty"`
 	// Operations sent within this many hours count as in use (default 7 days).
 	WindowHours *int `json:"windowHours,omitempty"`
+}
+
+type CreateClientInput struct {
+	// The client_id; generated when left out. 1-64 letters, digits, '.', '_' or '-'.
+	ID   *string `json:"id,omitempty"`
+	Name *string `json:"name,omitempty"`
+	// A public client (browser or native app) has no secret and must use PKCE.
+	Public *bool `json:"public,omitempty"`
+	// Scopes the client may obtain (client_credentials), or caps for users signing in through it.
+	Scopes []string `json:"scopes,omitempty"`
+	// Grant types: client_credentials (default for confidential clients), authorization_code and refresh_token (default for public ones), urn:ietf:params:oauth:grant-type:token-exchange.
+	GrantTypes []string `json:"grantTypes,omitempty"`
+	// Where a sign-in may return (authorization_code).
+	RedirectURIs []string `json:"redirectURIs,omitempty"`
+}
+
+type CreatedClient struct {
+	Client *issuer.Client `json:"client"`
+	// The client secret, shown this once; null for a public client.
+	Secret *string `json:"secret,omitempty"`
 }
 
 type DeleteSubgraphInput struct {

@@ -17,6 +17,7 @@ import (
 	"google.golang.org/protobuf/types/descriptorpb"
 
 	connectorgrpc "github.com/atrium-gateway/atrium/connectors/grpc"
+	"github.com/atrium-gateway/atrium/connectors/internal/naming"
 )
 
 // Options configure Import.
@@ -131,17 +132,17 @@ func (g *gen) addServices(services []protoreflect.ServiceDescriptor) error {
 	if err != nil {
 		return err
 	}
-	names := newNamespace()
+	names := naming.NewNamespace()
 	for _, sd := range services {
 		s := &service{desc: sd, source: g.opts.Name}
 		if len(services) > 1 {
-			name := lowerCamel(string(sd.Name()), "service")
-			if names.has(name) {
-				alt := lowerCamel(pascal(string(sd.ParentFile().Package()))+string(sd.Name()), "service")
+			name := style.LowerCamel(string(sd.Name()), "service")
+			if names.Has(name) {
+				alt := style.LowerCamel(style.Pascal(string(sd.ParentFile().Package()))+string(sd.Name()), "service")
 				g.report(Changed, string(sd.FullName()), "source named %s: %s is the source of another service", alt, name)
 				name = alt
 			}
-			s.source, _ = names.claim(name, string(sd.FullName()))
+			s.source, _ = names.Claim(name, string(sd.FullName()))
 		}
 		fd, ok := stripped[sd.ParentFile().Path()]
 		if !ok {

@@ -7,6 +7,8 @@ import (
 
 	"google.golang.org/protobuf/reflect/protoreflect"
 	"google.golang.org/protobuf/types/descriptorpb"
+
+	"github.com/atrium-gateway/atrium/connectors/internal/naming"
 )
 
 // rootField is a Query or Mutation field calling a unary method.
@@ -47,7 +49,7 @@ var queryPrefixes = []string{"BatchGet", "Get", "List", "Search", "Find", "Looku
 // hasWordPrefix reports whether name starts with the word p ("GetItem", not "Getaway").
 func hasWordPrefix(name, p string) bool {
 	rest, ok := strings.CutPrefix(name, p)
-	return ok && (rest == "" || !isLower(rest[0]))
+	return ok && (rest == "" || !naming.IsLower(rest[0]))
 }
 
 // methodSel is a --query or --mutation method: "Method" or "pkg.Service/Method".
@@ -67,7 +69,7 @@ func parseMethodSels(opts Options) ([]*methodSel, error) {
 			if i := strings.LastIndex(t, "/"); i >= 0 {
 				s.service, s.method = strings.TrimPrefix(t[:i], "/"), t[i+1:]
 			}
-			if !isKey(s.method) || s.service != "" && !isServiceName(s.service) {
+			if !naming.IsIdent(s.method) || s.service != "" && !isServiceName(s.service) {
 				return nil, fmt.Errorf("--%s %q: want a method name, e.g. GetItem or acme.inv.v1.InventoryService/GetItem", k.flag, t)
 			}
 			out = append(out, s)
@@ -78,7 +80,7 @@ func parseMethodSels(opts Options) ([]*methodSel, error) {
 
 func isServiceName(s string) bool {
 	for _, p := range strings.Split(s, ".") {
-		if !isKey(p) {
+		if !naming.IsIdent(p) {
 			return false
 		}
 	}
@@ -215,33 +217,33 @@ func (g *gen) response(m protoreflect.MethodDescriptor) (response, ref) {
 // nameRoots names the root fields: Query fields drop a leading Get or List, mutations keep
 // their verb; a name taken already gets the method's whole name, then the service's.
 func (g *gen) nameRoots() {
-	query := newNamespace("_entities", "_service")
-	mutation := newNamespace()
+	query := naming.NewNamespace("_entities", "_service")
+	mutation := naming.NewNamespace()
 	for _, f := range g.roots {
 		ns := query
 		method := string(f.m.Name())
-		want := lowerCamel(method, "call")
+		want := style.LowerCamel(method, "call")
 		if f.mutation {
 			ns = mutation
 		} else {
 			for _, p := range []string{"Get", "List"} {
-				if rest, ok := strings.CutPrefix(method, p); ok && rest != "" && !isLower(rest[0]) {
-					want = lowerCamel(rest, want)
+				if rest, ok := strings.CutPrefix(method, p); ok && rest != "" && !naming.IsLower(rest[0]) {
+					want = style.LowerCamel(rest, want)
 					break
 				}
 			}
 		}
 		owner := string(f.m.FullName())
-		if !ns.has(want) {
-			f.name, _ = ns.claim(want, owner)
+		if !ns.Has(want) {
+			f.name, _ = ns.Claim(want, owner)
 			continue
 		}
-		alt := lowerCamel(method, "call")
-		if ns.has(alt) {
-			alt = lowerCamel(string(f.svc.desc.Name())+method, "call")
+		alt := style.LowerCamel(method, "call")
+		if ns.Has(alt) {
+			alt = style.LowerCamel(string(f.svc.desc.Name())+method, "call")
 		}
-		f.name, _ = ns.claim(alt, owner)
-		g.report(Changed, string(f.m.FullName()), "field named %s: %s is the field of %s", f.name, want, ns.taken[want])
+		f.name, _ = ns.Claim(alt, owner)
+		g.report(Changed, string(f.m.FullName()), "field named %s: %s is the field of %s", f.name, want, ns.Owner(want))
 	}
 }
 

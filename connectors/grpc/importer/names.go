@@ -6,152 +6,24 @@ import (
 	"strings"
 
 	"google.golang.org/protobuf/reflect/protoreflect"
+
+	"github.com/atrium-gateway/atrium/connectors/internal/naming"
 )
 
-// words splits s into ASCII words: non-alphanumerics separate words, and so do case changes
-// ("inProgress" → in Progress, "HTTPStatus" → HTTP Status). Letters and digits stay together.
-func words(s string) []string {
-	var out []string
-	var cur []byte
-	flush := func() {
-		if len(cur) > 0 {
-			out = append(out, string(cur))
-			cur = cur[:0]
-		}
-	}
-	for i := 0; i < len(s); i++ {
-		c := s[i]
-		if !isAlnum(c) {
-			flush()
-			continue
-		}
-		if len(cur) > 0 && isUpper(c) {
-			prev := cur[len(cur)-1]
-			nextLower := i+1 < len(s) && isLower(s[i+1])
-			// "URLs" is one word: a plural acronym.
-			plural := i+1 < len(s) && s[i+1] == 's' && (i+2 == len(s) || !isLower(s[i+2]))
-			if isLower(prev) || isDigit(prev) || (isUpper(prev) && nextLower && !plural) {
-				flush()
-			}
-		}
-		cur = append(cur, c)
-	}
-	flush()
-	return out
-}
-
-func isUpper(c byte) bool { return 'A' <= c && c <= 'Z' }
-func isLower(c byte) bool { return 'a' <= c && c <= 'z' }
-func isDigit(c byte) bool { return '0' <= c && c <= '9' }
-func isAlnum(c byte) bool { return isUpper(c) || isLower(c) || isDigit(c) }
-
-func capitalize(w string) string {
-	if w == "" || !isLower(w[0]) {
-		return w
-	}
-	return string(w[0]-'a'+'A') + w[1:]
-}
-
-// pascal joins the words of s capitalised ("acme.inv.v1" → AcmeInvV1).
-func pascal(s string) string {
-	var b strings.Builder
-	for _, w := range words(s) {
-		b.WriteString(capitalize(w))
-	}
-	return b.String()
-}
-
-// lowerCamel is a field name: the first word lowercased (entirely when it is an acronym),
-// later words capitalised; "_" before a leading digit, fallback when nothing is left.
-func lowerCamel(s, fallback string) string {
-	ws := words(s)
-	var b strings.Builder
-	for i, w := range ws {
-		switch {
-		case i > 0:
-			b.WriteString(capitalize(w))
-		case strings.ToUpper(strings.TrimSuffix(w, "s")) == strings.TrimSuffix(w, "s"):
-			b.WriteString(strings.ToLower(w))
-		default:
-			b.WriteString(strings.ToLower(w[:1]) + w[1:])
-		}
-	}
-	out := b.String()
-	if out == "" {
-		return fallback
-	}
-	if isDigit(out[0]) {
-		out = "_" + out
-	}
-	return out
-}
+// style keeps plural acronyms one word: a field "URLs" becomes urls, not urLs.
+var style = naming.Style{PluralAcronyms: true}
 
 // isName reports whether s is a GraphQL name that is not reserved for introspection.
 func isName(s string) bool {
-	if s == "" || strings.HasPrefix(s, "__") || isDigit(s[0]) {
-		return false
-	}
-	for i := 0; i < len(s); i++ {
-		if c := s[i]; !isAlnum(c) && c != '_' {
-			return false
-		}
-	}
-	return true
-}
-
-// isKey reports whether s can be written as a key in the mapping language without quotes.
-func isKey(s string) bool {
-	if s == "" || isDigit(s[0]) {
-		return false
-	}
-	for i := 0; i < len(s); i++ {
-		if c := s[i]; !isAlnum(c) && c != '_' {
-			return false
-		}
-	}
-	return true
+	return naming.IsIdent(s) && !strings.HasPrefix(s, "__")
 }
 
 // mappingKey writes s as a key of the mapping language: bare, or quoted.
 func mappingKey(s string) string {
-	if isKey(s) {
+	if naming.IsIdent(s) {
 		return s
 	}
 	return strconv.Quote(s)
-}
-
-// namespace hands out unique names: a taken name gets a number ("Item2"). It remembers who
-// took each name, for the report.
-type namespace struct{ taken map[string]string }
-
-func newNamespace(reserved ...string) *namespace {
-	ns := &namespace{taken: map[string]string{}}
-	for _, r := range reserved {
-		ns.taken[r] = "reserved"
-	}
-	return ns
-}
-
-func (ns *namespace) has(name string) bool {
-	_, ok := ns.taken[name]
-	return ok
-}
-
-// claim takes name for owner, or the first free name with a number appended. When name was
-// taken, it also returns who took it.
-func (ns *namespace) claim(name, owner string) (string, string) {
-	prev, ok := ns.taken[name]
-	if !ok {
-		ns.taken[name] = owner
-		return name, ""
-	}
-	for i := 2; ; i++ {
-		n := name + strconv.Itoa(i)
-		if !ns.has(n) {
-			ns.taken[n] = owner
-			return n, prev
-		}
-	}
 }
 
 // singulars are the names a repeated field's items may have: "skus" → sku, "addresses" →
@@ -201,7 +73,7 @@ func localName(d protoreflect.Descriptor) string {
 	for strings.HasPrefix(name, "__") {
 		name = name[1:]
 	}
-	if name == "" || isDigit(name[0]) {
+	if name == "" || naming.IsDigit(name[0]) {
 		name = "T" + name
 	}
 	return name
@@ -242,7 +114,7 @@ func (g *gen) nameTypes() {
 	}
 	for _, e := range elems {
 		e.want = e.local
-		prefixed := pascal(string(e.d.ParentFile().Package())) + e.local
+		prefixed := style.Pascal(string(e.d.ParentFile().Package())) + e.local
 		if group := byLocal[e.local]; len(group) > 1 {
 			var keepers, others []string
 			for _, o := range group {
@@ -263,9 +135,9 @@ func (g *gen) nameTypes() {
 			e.want = prefixed
 		}
 	}
-	types := newNamespace()
+	types := naming.NewNamespace()
 	for r := range reservedTypes {
-		types.taken[r] = r + " (reserved)"
+		types.Reserve(r, r+" (reserved)")
 	}
 	base := map[protoreflect.FullName]string{}
 	for _, renamed := range []bool{false, true} {
@@ -273,7 +145,7 @@ func (g *gen) nameTypes() {
 			if (e.want != e.local) != renamed {
 				continue
 			}
-			name, clash := types.claim(e.want, string(e.d.FullName()))
+			name, clash := types.Claim(e.want, string(e.d.FullName()))
 			base[e.d.FullName()] = name
 			switch {
 			case clash != "":
@@ -298,7 +170,7 @@ func (g *gen) nameTypes() {
 	for _, o := range objs {
 		if o.input {
 			want := base[o.msg.FullName()] + "Input"
-			name, clash := types.claim(want, "the input type of "+string(o.msg.FullName()))
+			name, clash := types.Claim(want, "the input type of "+string(o.msg.FullName()))
 			o.name = name
 			if clash != "" {
 				g.report(Changed, string(o.msg.FullName()), "input type named %s: %s is the name of %s", name, want, clash)
@@ -314,12 +186,12 @@ func (g *gen) nameTypes() {
 		if !ok {
 			owner = localName(parent)
 		}
-		field := pascal(string(o.entry.Name()))
+		field := style.Pascal(string(o.entry.Name()))
 		if field == "" {
 			field = "Field"
 		}
 		want := owner + field + "Entry"
-		name, clash := types.claim(want, "the entry type of "+string(o.entry.FullName()))
+		name, clash := types.Claim(want, "the entry type of "+string(o.entry.FullName()))
 		o.name = name
 		if clash != "" {
 			g.report(Changed, string(o.entry.FullName()), "entry type named %s: %s is the name of %s", name, want, clash)

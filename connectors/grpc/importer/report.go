@@ -6,23 +6,23 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+
+	"github.com/atrium-gateway/atrium/connectors/internal/report"
 )
 
 // Kind says what a report item means for the imported schema.
-type Kind string
+type Kind = report.Kind
 
 const (
 	// Unmapped: part of the service is missing from the SDL (a streaming method, a recursive
 	// field cut from selections). --strict fails on these.
-	Unmapped Kind = "unmapped"
+	Unmapped = report.Unmapped
 	// Changed: mapped, but not as the proto says (a type renamed after a clash, a typed
 	// message passed as JSON).
-	Changed Kind = "changed"
+	Changed = report.Changed
 	// Info: worth knowing, nothing lost.
-	Info Kind = "info"
+	Info = report.Info
 )
-
-var kindOrder = map[Kind]int{Unmapped: 0, Changed: 1, Info: 2}
 
 // Item is one line of the import report.
 type Item struct {
@@ -49,7 +49,7 @@ func (g *gen) report(kind Kind, element, format string, args ...any) {
 func sortItems(items []Item) {
 	slices.SortFunc(items, func(a, b Item) int {
 		return cmp.Or(
-			cmp.Compare(kindOrder[a.Kind], kindOrder[b.Kind]),
+			report.Compare(a.Kind, b.Kind),
 			cmp.Compare(a.Element, b.Element),
 			cmp.Compare(a.Message, b.Message),
 		)

@@ -34,29 +34,7 @@ func (g *gen) print() string {
 		fmt.Fprintf(&b, "    descriptorSet: %s\n", sdltext.String(s.set))
 		b.WriteString("  )\n")
 	}
-	for _, mutation := range []bool{false, true} {
-		var fs []*rootField
-		for _, f := range g.roots {
-			if f.mutation == mutation {
-				fs = append(fs, f)
-			}
-		}
-		if len(fs) == 0 {
-			continue
-		}
-		root := "Query"
-		if mutation {
-			root = "Mutation"
-		}
-		fmt.Fprintf(&b, "\ntype %s {\n", root)
-		for i, f := range fs {
-			if i > 0 {
-				b.WriteString("\n")
-			}
-			g.printRoot(&b, f)
-		}
-		b.WriteString("}\n")
-	}
+	sdltext.RootTypes(&b, g.roots, func(f *rootField) bool { return f.mutation }, g.printRoot)
 	objs := slices.Clone(g.order)
 	slices.SortFunc(objs, func(a, c *objType) int {
 		if a.input != c.input {
@@ -146,25 +124,11 @@ func (g *gen) printRoot(b *strings.Builder, f *rootField) {
 	if f.valueArg != nil {
 		args = []*objField{f.valueArg}
 	}
-	var rendered []string
-	multi := false
+	var defs []sdltext.Argument
 	for _, a := range args {
-		rendered = append(rendered, a.name+": "+a.ref.gql())
-		multi = multi || a.desc != ""
+		defs = append(defs, sdltext.Argument{Definition: a.name + ": " + a.ref.gql(), Description: a.desc})
 	}
-	if len(rendered) > 0 {
-		one := "(" + strings.Join(rendered, ", ") + ")"
-		if !multi && len(one)+len(f.name) < 90 {
-			b.WriteString(one)
-		} else {
-			b.WriteString("(\n")
-			for i, a := range args {
-				sdltext.Description(b, a.desc, "    ")
-				b.WriteString("    " + rendered[i] + "\n")
-			}
-			b.WriteString("  )")
-		}
-	}
+	sdltext.Arguments(b, f.name, defs)
 	fmt.Fprintf(b, ": %s", f.result.gql())
 	if f.deprecated {
 		b.WriteString(" @deprecated")
@@ -228,7 +192,7 @@ func printDirective(b *strings.Builder, name string, args []directiveArg, indent
 	for i, a := range args {
 		v := values[i]
 		if v == "" {
-			v = blockString(a.mapping, indent+"  ")
+			v = sdltext.BlockString(a.mapping, indent+"  ")
 		}
 		fmt.Fprintf(b, "%s  %s: %s\n", indent, a.name, v)
 	}
@@ -242,17 +206,6 @@ func trimmed(lines []string) []string {
 		out[i] = strings.TrimSpace(l)
 	}
 	return out
-}
-
-// blockString writes lines as a GraphQL block string at indent.
-func blockString(lines []string, indent string) string {
-	var b strings.Builder
-	b.WriteString(`"""` + "\n")
-	for _, l := range lines {
-		b.WriteString(indent + strings.ReplaceAll(l, `"""`, `\"""`) + "\n")
-	}
-	b.WriteString(indent + `"""`)
-	return b.String()
 }
 
 // summary counts what the SDL holds.

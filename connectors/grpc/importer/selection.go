@@ -1,8 +1,6 @@
 package importer
 
-import (
-	"strings"
-)
+import ()
 
 // selItem is one item of a selection: "alias", "alias: path" or a bare path ("$.item"),
 // with a block when sub is not nil.
@@ -130,27 +128,6 @@ func (it *selItem) head() string {
 		return it.alias
 	}
 	return it.alias + ": " + it.path
-}
-
-// inline writes items on one line.
-func inline(items []*selItem) string {
-	var b strings.Builder
-	var write func(items []*selItem)
-	write = func(items []*selItem) {
-		for i, it := range items {
-			if i > 0 {
-				b.WriteByte(' ')
-			}
-			b.WriteString(it.head())
-			if it.sub != nil {
-				b.WriteString(" { ")
-				write(it.sub)
-				b.WriteString(" }")
-			}
-		}
-	}
-	write(items)
-	return b.String()
 }
 
 // indented writes items one per line, blocks indented by two spaces.

@@ -8,6 +8,7 @@ import (
 	"google.golang.org/protobuf/types/descriptorpb"
 
 	connectorgrpc "github.com/atrium-gateway/atrium/connectors/grpc"
+	"github.com/atrium-gateway/atrium/connectors/internal/naming"
 	"github.com/atrium-gateway/atrium/connectors/internal/sdltext"
 )
 
@@ -282,7 +283,7 @@ func (g *gen) object(md protoreflect.MessageDescriptor, input bool) *objType {
 
 // fields maps the fields of a message (as an object or input type, or as arguments).
 func (g *gen) fields(fds protoreflect.FieldDescriptors, input bool) []*objField {
-	names := newNamespace()
+	names := naming.NewNamespace()
 	var out []*objField
 	for i := range fds.Len() {
 		fd := fds.Get(i)
@@ -295,12 +296,12 @@ func (g *gen) fields(fds protoreflect.FieldDescriptors, input bool) []*objField 
 }
 
 // fieldName is a field's json_name, or, when that is not a GraphQL name, one made from it.
-func (g *gen) fieldName(fd protoreflect.FieldDescriptor, names *namespace) string {
+func (g *gen) fieldName(fd protoreflect.FieldDescriptor, names *naming.Namespace) string {
 	want := fd.JSONName()
 	if !isName(want) {
-		want = lowerCamel(want, lowerCamel(string(fd.Name()), "field"))
+		want = style.LowerCamel(want, style.LowerCamel(string(fd.Name()), "field"))
 	}
-	name, clash := names.claim(want, string(fd.FullName()))
+	name, clash := names.Claim(want, string(fd.FullName()))
 	if name != fd.JSONName() {
 		why := "its JSON name " + strconv.Quote(fd.JSONName()) + " is not a GraphQL name"
 		if clash != "" {

@@ -1,5 +1,6 @@
 // Package sdltext writes the text parts of GraphQL SDL that importers generate: string
-// literals and descriptions from free text found in API documents.
+// literals and descriptions from free text found in API documents, block strings, and the
+// layout of root types and argument lists.
 package sdltext
 
 import (
