@@ -5,26 +5,29 @@ BIN := bin
 LISTEN ?= 127.0.0.1:4000
 CONFORMANCE := server/transport/conformance
 PLAYGROUND_WEB := server/playground/web
+PORTAL_WEB := portal/web
+PORTAL_SOURCES := $(shell find $(PORTAL_WEB)/src -type f 2>/dev/null) $(addprefix $(PORTAL_WEB)/,index.html package-lock.json vite.config.ts tsconfig.json)
 STATICCHECK := honnef.co/go/tools/cmd/staticcheck@v0.8.2
 PROTOC_GEN_GO := google.golang.org/protobuf/cmd/protoc-gen-go@v1.36.12
 PROTOC_GEN_GO_GRPC := google.golang.org/grpc/cmd/protoc-gen-go-grpc@v1.6.2
 
-.PHONY: all build run test deps bench lint generate proto fuzz audit audit-http clean
+.PHONY: all build run test deps bench lint generate proto fuzz audit audit-http clean portal
 
 all: build
 
-build:
+build: portal/dist/index.html
 	$(GO) build -o $(BIN)/atrium ./cmd/atrium
 	$(GO) build -o $(BIN)/demo-subgraphs ./demo/cmd/demo-subgraphs
 
 # Starts the four demo subgraphs (ports 4001-4004) and Atrium on $(LISTEN): the gateway and
 # the schema registry (SQLite in ./.atrium). The demo subgraphs are published to the registry,
 # which composes the supergraph the gateway then serves; publishing again changes nothing.
-# The dev IdP on 127.0.0.1:4010 signs users in as demo / atrium (docs/dev-idp.md); the gateway
-# accepts its tokens (demo/atrium.yaml).
+# The dev IdP on 127.0.0.1:4010 signs users in as demo / atrium (an administrator of the
+# portal) or dev / atrium (a developer) (docs/dev-idp.md); the gateway accepts its tokens
+# (demo/atrium.yaml). The developer portal is at /portal/ (docs/portal.md).
 run: build
 	@$(BIN)/demo-subgraphs & demo=$$!; \
-	$(BIN)/atrium dev-idp & idp=$$!; \
+	$(BIN)/atrium dev-idp --user demo:atrium:demo@atrium.local:staff --user dev:atrium:dev@atrium.local:developers & idp=$$!; \
 	trap 'kill $$demo $$idp $$gw 2>/dev/null; wait' EXIT INT TERM; \
 	for i in $$(seq 1 50); do (echo > /dev/tcp/127.0.0.1/4005) 2>/dev/null && break; sleep 0.1; done; \
 	for i in $$(seq 1 50); do (echo > /dev/tcp/127.0.0.1/4010) 2>/dev/null && break; sleep 0.1; done; \
@@ -41,8 +44,17 @@ run: build
 	$(BIN)/atrium client create atrium-cli --public --redirect-uri http://127.0.0.1/callback \
 		--grant-type authorization_code --grant-type refresh_token \
 		--grant-type urn:ietf:params:oauth:grant-type:token-exchange --endpoint http://$(LISTEN)/api/graphql >/dev/null 2>&1 || true; \
-	echo "Atrium: GraphQL and playground at http://$(LISTEN)/graphql, registry API at http://$(LISTEN)/api/graphql (token in .atrium/admin-token), health at http://$(LISTEN)/health, dev sign-in at http://127.0.0.1:4010 (demo / atrium)"; \
+	echo "Atrium: the portal at http://$(LISTEN)/portal/ (sign in as demo / atrium, an administrator, or dev / atrium), GraphQL and playground at http://$(LISTEN)/graphql, registry API at http://$(LISTEN)/api/graphql (token in .atrium/admin-token), health at http://$(LISTEN)/health, dev sign-in at http://127.0.0.1:4010 (demo / atrium)"; \
 	wait -n $$demo $$idp $$gw
+
+# The developer portal's web app (portal/web → portal/dist, embedded in the binary): rebuilt
+# when its sources change. dist/ is checked in, so Go builds need no Node.
+portal: portal/dist/index.html
+portal/dist/index.html: $(PORTAL_SOURCES)
+	@command -v npm >/dev/null || { echo "portal: needs Node 20 and npm to rebuild portal/dist"; exit 1; }
+	npm --prefix $(PORTAL_WEB) ci --no-audit --no-fund
+	npm --prefix $(PORTAL_WEB) run build
+	@touch $@
 
 # Node packages the tests run (the graphql-http conformance audit).
 deps:
@@ -81,13 +93,15 @@ lint:
 	# gqlgen's generated packages (graph/, demo/*/graph) are not ours to lint.
 	$(GO) run $(STATICCHECK) $$($(GO) list ./... | grep -v '/graph$$')
 
-# Regenerates the registry API (gqlgen.yml → graph/), the demo subgraphs (gqlgen) and the
-# playground bundle (npm).
+# Regenerates the registry API (gqlgen.yml → graph/), the demo subgraphs (gqlgen), the
+# playground bundle and the portal (npm).
 generate:
 	$(GO) tool gqlgen generate --config gqlgen.yml
 	$(GO) generate ./demo/...
 	npm --prefix $(PLAYGROUND_WEB) ci --no-audit --no-fund
 	npm --prefix $(PLAYGROUND_WEB) run build
+	npm --prefix $(PORTAL_WEB) ci --no-audit --no-fund
+	npm --prefix $(PORTAL_WEB) run build
 
 # Regenerates the demo's gRPC code (demo/pricing/pricing.proto → pricingpb/) and the
 # descriptorSet in demo/pricing/schema.graphql. Needs protoc (Debian: protobuf-compiler); the

@@ -40,6 +40,8 @@ type Config struct {
 	Forwarding Forwarding `yaml:"forwarding"`
 	// Authorization configures how the authorization directives are enforced.
 	Authorization Authorization `yaml:"authorization"`
+	// Portal maps Atrium tokens to the registry API's roles (portal.go).
+	Portal Portal `yaml:"portal"`
 }
 
 // Auth configures how requests are authenticated (docs/identity.md).
@@ -145,6 +147,7 @@ func (c *Config) validate() error {
 	}
 	problems = append(problems, c.Forwarding.problems()...)
 	problems = append(problems, c.Authorization.problems(len(c.Auth.Providers) > 0 || !c.Issuer.Disabled)...)
+	problems = append(problems, c.Portal.problems()...)
 	if len(problems) > 0 {
 		return errors.New(strings.Join(problems, "\n"))
 	}

@@ -112,6 +112,15 @@ func apiSchema(file string, doc *ast.SchemaDocument, sp *specs) (*ast.Schema, er
 	return api, nil
 }
 
+// APISDL prints the API schema as SDL, what introspection of the gateway shows: directive
+// definitions and types sorted by name, descriptions and @deprecated kept, built-in
+// scalars and directives left out.
+func (s *Supergraph) APISDL() string {
+	var buf bytes.Buffer
+	formatter.NewFormatter(&buf, formatter.WithIndent("  ")).FormatSchema(s.API)
+	return buf.String()
+}
+
 func executable(d *ast.DirectiveDefinition) bool {
 	for _, l := range d.Locations {
 		switch l {

@@ -34,24 +34,50 @@ func NewExecutableSchema(cfg Config) graphql.ExecutableSchema {
 type Config = graphql.Config[ResolverRoot, DirectiveRoot, ComplexityRoot]
 
 type ResolverRoot interface {
+	APIClient() APIClientResolver
+	APISchema() APISchemaResolver
+	ChangelogEntry() ChangelogEntryResolver
 	Mutation() MutationResolver
 	Query() QueryResolver
 	SupergraphVersion() SupergraphVersionResolver
 }
 
 type DirectiveRoot struct {
+	HasRole func(ctx context.Context, obj any, next graphql.Resolver, role model.Role) (res any, err error)
 }
 
 type ComplexityRoot struct {
 	APIClient struct {
-		CreatedAt    func(childComplexity int) int
-		GrantTypes   func(childComplexity int) int
-		ID           func(childComplexity int) int
+		CreatedAt       func(childComplexity int) int
+		GrantTypes      func(childComplexity int) int
+		ID              func(childComplexity int) int
+		Name            func(childComplexity int) int
+		Owner           func(childComplexity int) int
+		Public          func(childComplexity int) int
+		RedirectURIs    func(childComplexity int) int
+		RequestedScopes func(childComplexity int) int
+		Scopes          func(childComplexity int) int
+		UpdatedAt       func(childComplexity int) int
+	}
+
+	APISchema struct {
+		Sdl     func(childComplexity int) int
+		Types   func(childComplexity int) int
+		Version func(childComplexity int) int
+	}
+
+	ArgDoc struct {
+		DefaultValue func(childComplexity int) int
+		Description  func(childComplexity int) int
 		Name         func(childComplexity int) int
-		Public       func(childComplexity int) int
-		RedirectURIs func(childComplexity int) int
-		Scopes       func(childComplexity int) int
-		UpdatedAt    func(childComplexity int) int
+		Type         func(childComplexity int) int
+	}
+
+	ChangelogEntry struct {
+		Changes   func(childComplexity int) int
+		CreatedAt func(childComplexity int) int
+		Message   func(childComplexity int) int
+		Version   func(childComplexity int) int
 	}
 
 	Check struct {
@@ -76,6 +102,11 @@ type ComplexityRoot struct {
 		Severity       func(childComplexity int) int
 	}
 
+	ClientUsage struct {
+		Count func(childComplexity int) int
+		Name  func(childComplexity int) int
+	}
+
 	CompositionDiagnostic struct {
 		Code      func(childComplexity int) int
 		Locations func(childComplexity int) int
@@ -93,11 +124,36 @@ type ComplexityRoot struct {
 		Subgraph func(childComplexity int) int
 	}
 
+	EnumValueDoc struct {
+		Deprecated        func(childComplexity int) int
+		DeprecationReason func(childComplexity int) int
+		Description       func(childComplexity int) int
+		Name              func(childComplexity int) int
+	}
+
+	FieldDoc struct {
+		Args              func(childComplexity int) int
+		DefaultValue      func(childComplexity int) int
+		Deprecated        func(childComplexity int) int
+		DeprecationReason func(childComplexity int) int
+		Description       func(childComplexity int) int
+		Name              func(childComplexity int) int
+		Subgraphs         func(childComplexity int) int
+		Type              func(childComplexity int) int
+	}
+
+	FieldUsage struct {
+		Clients    func(childComplexity int) int
+		Coordinate func(childComplexity int) int
+		Count      func(childComplexity int) int
+	}
+
 	Mutation struct {
 		CheckSubgraph      func(childComplexity int, input model.CheckSubgraphInput) int
 		CreateClient       func(childComplexity int, input model.CreateClientInput) int
 		DeleteClient       func(childComplexity int, id string) int
 		DeleteSubgraph     func(childComplexity int, input model.DeleteSubgraphInput) int
+		GrantClientScopes  func(childComplexity int, id string, scopes []string) int
 		PublishSubgraph    func(childComplexity int, input model.PublishSubgraphInput) int
 		RotateClientSecret func(childComplexity int, id string) int
 	}
@@ -112,14 +168,24 @@ type ComplexityRoot struct {
 	}
 
 	Query struct {
+		APISchema      func(childComplexity int) int
+		Changelog      func(childComplexity int, first *int, before *int) int
 		Checks         func(childComplexity int, subgraph string, first *int) int
 		Clients        func(childComplexity int) int
 		CurrentVersion func(childComplexity int) int
 		Diff           func(childComplexity int, from int, to int) int
+		FieldUsage     func(childComplexity int, coordinates []string, windowHours *int) int
+		QueryPlan      func(childComplexity int, query string, operationName *string, variables any) int
 		Subgraph       func(childComplexity int, name string) int
 		Subgraphs      func(childComplexity int) int
 		Version        func(childComplexity int, id int) int
 		Versions       func(childComplexity int, first *int, before *int) int
+		Viewer         func(childComplexity int) int
+	}
+
+	QueryPlan struct {
+		JSON func(childComplexity int) int
+		Text func(childComplexity int) int
 	}
 
 	SchemaChange struct {
@@ -153,12 +219,43 @@ type ComplexityRoot struct {
 		Sdl       func(childComplexity int) int
 		Subgraphs func(childComplexity int) int
 	}
+
+	TypeDoc struct {
+		Description   func(childComplexity int) int
+		EnumValues    func(childComplexity int) int
+		Fields        func(childComplexity int) int
+		Interfaces    func(childComplexity int) int
+		Kind          func(childComplexity int) int
+		Name          func(childComplexity int) int
+		PossibleTypes func(childComplexity int) int
+	}
+
+	Viewer struct {
+		ClientID func(childComplexity int) int
+		Email    func(childComplexity int) int
+		Name     func(childComplexity int) int
+		Roles    func(childComplexity int) int
+		Subject  func(childComplexity int) int
+	}
 }
 
 // endregion ***************************** api!.gotpl *****************************
 
 // region    ************************** generated!.gotpl **************************
 
+type APIClientResolver interface {
+	Owner(ctx context.Context, obj *issuer.Client) (*string, error)
+}
+type APISchemaResolver interface {
+	Version(ctx context.Context, obj *registry.Current) (int, error)
+	Sdl(ctx context.Context, obj *registry.Current) (string, error)
+	Types(ctx context.Context, obj *registry.Current) ([]*model.TypeDoc, error)
+}
+type ChangelogEntryResolver interface {
+	Version(ctx context.Context, obj *registry.ChangelogEntry) (int, error)
+	CreatedAt(ctx context.Context, obj *registry.ChangelogEntry) (*time.Time, error)
+	Message(ctx context.Context, obj *registry.ChangelogEntry) (string, error)
+}
 type MutationResolver interface {
 	PublishSubgraph(ctx context.Context, input model.PublishSubgraphInput) (*registry.PublishResult, error)
 	DeleteSubgraph(ctx context.Context, input model.DeleteSubgraphInput) (*registry.PublishResult, error)
@@ -166,8 +263,10 @@ type MutationResolver interface {
 	CreateClient(ctx context.Context, input model.CreateClientInput) (*model.CreatedClient, error)
 	RotateClientSecret(ctx context.Context, id string) (*model.CreatedClient, error)
 	DeleteClient(ctx context.Context, id string) (bool, error)
+	GrantClientScopes(ctx context.Context, id string, scopes []string) (*issuer.Client, error)
 }
 type QueryResolver interface {
+	Viewer(ctx context.Context) (*model.Viewer, error)
 	Subgraphs(ctx context.Context) ([]*store.Subgraph, error)
 	Subgraph(ctx context.Context, name string) (*store.Subgraph, error)
 	CurrentVersion(ctx context.Context) (*store.Version, error)
@@ -176,6 +275,10 @@ type QueryResolver interface {
 	Diff(ctx context.Context, from int, to int) ([]*registry.Change, error)
 	Checks(ctx context.Context, subgraph string, first *int) ([]*registry.CheckResult, error)
 	Clients(ctx context.Context) ([]*issuer.Client, error)
+	APISchema(ctx context.Context) (*registry.Current, error)
+	FieldUsage(ctx context.Context, coordinates []string, windowHours *int) ([]*store.CoordinateUsage, error)
+	QueryPlan(ctx context.Context, query string, operationName *string, variables any) (*model.QueryPlan, error)
+	Changelog(ctx context.Context, first *int, before *int) ([]*registry.ChangelogEntry, error)
 }
 type SupergraphVersionResolver interface {
 	Sdl(ctx context.Context, obj *store.Version) (string, error)
@@ -225,6 +328,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.APIClient.Name(childComplexity), true
+	case "APIClient.owner":
+		if e.ComplexityRoot.APIClient.Owner == nil {
+			break
+		}
+
+		return e.ComplexityRoot.APIClient.Owner(childComplexity), true
 	case "APIClient.public":
 		if e.ComplexityRoot.APIClient.Public == nil {
 			break
@@ -237,6 +346,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.APIClient.RedirectURIs(childComplexity), true
+	case "APIClient.requestedScopes":
+		if e.ComplexityRoot.APIClient.RequestedScopes == nil {
+			break
+		}
+
+		return e.ComplexityRoot.APIClient.RequestedScopes(childComplexity), true
 	case "APIClient.scopes":
 		if e.ComplexityRoot.APIClient.Scopes == nil {
 			break
@@ -249,6 +364,75 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.APIClient.UpdatedAt(childComplexity), true
+
+	case "APISchema.sdl":
+		if e.ComplexityRoot.APISchema.Sdl == nil {
+			break
+		}
+
+		return e.ComplexityRoot.APISchema.Sdl(childComplexity), true
+	case "APISchema.types":
+		if e.ComplexityRoot.APISchema.Types == nil {
+			break
+		}
+
+		return e.ComplexityRoot.APISchema.Types(childComplexity), true
+	case "APISchema.version":
+		if e.ComplexityRoot.APISchema.Version == nil {
+			break
+		}
+
+		return e.ComplexityRoot.APISchema.Version(childComplexity), true
+
+	case "ArgDoc.defaultValue":
+		if e.ComplexityRoot.ArgDoc.DefaultValue == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ArgDoc.DefaultValue(childComplexity), true
+	case "ArgDoc.description":
+		if e.ComplexityRoot.ArgDoc.Description == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ArgDoc.Description(childComplexity), true
+	case "ArgDoc.name":
+		if e.ComplexityRoot.ArgDoc.Name == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ArgDoc.Name(childComplexity), true
+	case "ArgDoc.type":
+		if e.ComplexityRoot.ArgDoc.Type == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ArgDoc.Type(childComplexity), true
+
+	case "ChangelogEntry.changes":
+		if e.ComplexityRoot.ChangelogEntry.Changes == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ChangelogEntry.Changes(childComplexity), true
+	case "ChangelogEntry.createdAt":
+		if e.ComplexityRoot.ChangelogEntry.CreatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ChangelogEntry.CreatedAt(childComplexity), true
+	case "ChangelogEntry.message":
+		if e.ComplexityRoot.ChangelogEntry.Message == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ChangelogEntry.Message(childComplexity), true
+	case "ChangelogEntry.version":
+		if e.ComplexityRoot.ChangelogEntry.Version == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ChangelogEntry.Version(childComplexity), true
 
 	case "Check.createdAt":
 		if e.ComplexityRoot.Check.At == nil {
@@ -348,6 +532,19 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.CheckedChange.Severity(childComplexity), true
 
+	case "ClientUsage.requests":
+		if e.ComplexityRoot.ClientUsage.Count == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ClientUsage.Count(childComplexity), true
+	case "ClientUsage.client":
+		if e.ComplexityRoot.ClientUsage.Name == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ClientUsage.Name(childComplexity), true
+
 	case "CompositionDiagnostic.code":
 		if e.ComplexityRoot.CompositionDiagnostic.Code == nil {
 			break
@@ -399,6 +596,99 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.DiagnosticLocation.Subgraph(childComplexity), true
 
+	case "EnumValueDoc.deprecated":
+		if e.ComplexityRoot.EnumValueDoc.Deprecated == nil {
+			break
+		}
+
+		return e.ComplexityRoot.EnumValueDoc.Deprecated(childComplexity), true
+	case "EnumValueDoc.deprecationReason":
+		if e.ComplexityRoot.EnumValueDoc.DeprecationReason == nil {
+			break
+		}
+
+		return e.ComplexityRoot.EnumValueDoc.DeprecationReason(childComplexity), true
+	case "EnumValueDoc.description":
+		if e.ComplexityRoot.EnumValueDoc.Description == nil {
+			break
+		}
+
+		return e.ComplexityRoot.EnumValueDoc.Description(childComplexity), true
+	case "EnumValueDoc.name":
+		if e.ComplexityRoot.EnumValueDoc.Name == nil {
+			break
+		}
+
+		return e.ComplexityRoot.EnumValueDoc.Name(childComplexity), true
+
+	case "FieldDoc.args":
+		if e.ComplexityRoot.FieldDoc.Args == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FieldDoc.Args(childComplexity), true
+	case "FieldDoc.defaultValue":
+		if e.ComplexityRoot.FieldDoc.DefaultValue == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FieldDoc.DefaultValue(childComplexity), true
+	case "FieldDoc.deprecated":
+		if e.ComplexityRoot.FieldDoc.Deprecated == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FieldDoc.Deprecated(childComplexity), true
+	case "FieldDoc.deprecationReason":
+		if e.ComplexityRoot.FieldDoc.DeprecationReason == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FieldDoc.DeprecationReason(childComplexity), true
+	case "FieldDoc.description":
+		if e.ComplexityRoot.FieldDoc.Description == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FieldDoc.Description(childComplexity), true
+	case "FieldDoc.name":
+		if e.ComplexityRoot.FieldDoc.Name == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FieldDoc.Name(childComplexity), true
+	case "FieldDoc.subgraphs":
+		if e.ComplexityRoot.FieldDoc.Subgraphs == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FieldDoc.Subgraphs(childComplexity), true
+	case "FieldDoc.type":
+		if e.ComplexityRoot.FieldDoc.Type == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FieldDoc.Type(childComplexity), true
+
+	case "FieldUsage.clients":
+		if e.ComplexityRoot.FieldUsage.Clients == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FieldUsage.Clients(childComplexity), true
+	case "FieldUsage.coordinate":
+		if e.ComplexityRoot.FieldUsage.Coordinate == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FieldUsage.Coordinate(childComplexity), true
+	case "FieldUsage.requests":
+		if e.ComplexityRoot.FieldUsage.Count == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FieldUsage.Count(childComplexity), true
+
 	case "Mutation.checkSubgraph":
 		if e.ComplexityRoot.Mutation.CheckSubgraph == nil {
 			break
@@ -443,6 +733,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.DeleteSubgraph(childComplexity, args["input"].(model.DeleteSubgraphInput)), true
+	case "Mutation.grantClientScopes":
+		if e.ComplexityRoot.Mutation.GrantClientScopes == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_grantClientScopes_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.GrantClientScopes(childComplexity, args["id"].(string), args["scopes"].([]string)), true
 	case "Mutation.publishSubgraph":
 		if e.ComplexityRoot.Mutation.PublishSubgraph == nil {
 			break
@@ -503,6 +804,23 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.PublishResult.Version(childComplexity), true
 
+	case "Query.apiSchema":
+		if e.ComplexityRoot.Query.APISchema == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Query.APISchema(childComplexity), true
+	case "Query.changelog":
+		if e.ComplexityRoot.Query.Changelog == nil {
+			break
+		}
+
+		args, err := ec.field_Query_changelog_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.Changelog(childComplexity, args["first"].(*int), args["before"].(*int)), true
 	case "Query.checks":
 		if e.ComplexityRoot.Query.Checks == nil {
 			break
@@ -537,7 +855,29 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.Diff(childComplexity, args["from"].(int), args["to"].(int)), true
+	case "Query.fieldUsage":
+		if e.ComplexityRoot.Query.FieldUsage == nil {
+			break
+		}
 
+		args, err := ec.field_Query_fieldUsage_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.FieldUsage(childComplexity, args["coordinates"].([]string), args["windowHours"].(*int)), true
+
+	case "Query.queryPlan":
+		if e.ComplexityRoot.Query.QueryPlan == nil {
+			break
+		}
+
+		args, err := ec.field_Query_queryPlan_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.QueryPlan(childComplexity, args["query"].(string), args["operationName"].(*string), args["variables"].(any)), true
 	case "Query.subgraph":
 		if e.ComplexityRoot.Query.Subgraph == nil {
 			break
@@ -577,6 +917,25 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.Versions(childComplexity, args["first"].(*int), args["before"].(*int)), true
+	case "Query.viewer":
+		if e.ComplexityRoot.Query.Viewer == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Query.Viewer(childComplexity), true
+
+	case "QueryPlan.json":
+		if e.ComplexityRoot.QueryPlan.JSON == nil {
+			break
+		}
+
+		return e.ComplexityRoot.QueryPlan.JSON(childComplexity), true
+	case "QueryPlan.text":
+		if e.ComplexityRoot.QueryPlan.Text == nil {
+			break
+		}
+
+		return e.ComplexityRoot.QueryPlan.Text(childComplexity), true
 
 	case "SchemaChange.code":
 		if e.ComplexityRoot.SchemaChange.Code == nil {
@@ -702,6 +1061,80 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.SupergraphVersion.Subgraphs(childComplexity), true
 
+	case "TypeDoc.description":
+		if e.ComplexityRoot.TypeDoc.Description == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TypeDoc.Description(childComplexity), true
+	case "TypeDoc.enumValues":
+		if e.ComplexityRoot.TypeDoc.EnumValues == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TypeDoc.EnumValues(childComplexity), true
+	case "TypeDoc.fields":
+		if e.ComplexityRoot.TypeDoc.Fields == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TypeDoc.Fields(childComplexity), true
+	case "TypeDoc.interfaces":
+		if e.ComplexityRoot.TypeDoc.Interfaces == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TypeDoc.Interfaces(childComplexity), true
+	case "TypeDoc.kind":
+		if e.ComplexityRoot.TypeDoc.Kind == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TypeDoc.Kind(childComplexity), true
+	case "TypeDoc.name":
+		if e.ComplexityRoot.TypeDoc.Name == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TypeDoc.Name(childComplexity), true
+	case "TypeDoc.possibleTypes":
+		if e.ComplexityRoot.TypeDoc.PossibleTypes == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TypeDoc.PossibleTypes(childComplexity), true
+
+	case "Viewer.clientID":
+		if e.ComplexityRoot.Viewer.ClientID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Viewer.ClientID(childComplexity), true
+	case "Viewer.email":
+		if e.ComplexityRoot.Viewer.Email == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Viewer.Email(childComplexity), true
+	case "Viewer.name":
+		if e.ComplexityRoot.Viewer.Name == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Viewer.Name(childComplexity), true
+	case "Viewer.roles":
+		if e.ComplexityRoot.Viewer.Roles == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Viewer.Roles(childComplexity), true
+	case "Viewer.subject":
+		if e.ComplexityRoot.Viewer.Subject == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Viewer.Subject(childComplexity), true
+
 	}
 	return 0, false
 }
@@ -794,28 +1227,43 @@ var sources = []*ast.Source{
 	{Name: "../schema/clients.graphqls", Input: `# API clients of Atrium's token issuer (docs/identity.md): applications that get Atrium
 # access tokens with client_credentials, sign users in (authorization_code with PKCE), or
 # exchange an identity provider's token. ` + "`" + `atrium client …` + "`" + ` is a client of these fields.
+#
+# Users (CONSUMER) register and manage their own clients, confidential ones with
+# client_credentials only: of the scopes they ask for, those in atrium.yaml's
+# portal.client_scopes are granted at once and the others wait for an ADMIN
+# (grantClientScopes). Clients registered by an ADMIN are granted what they ask for.
 
 extend type Query {
-  "The registered API clients, sorted by ID. Secrets are never shown again."
-  clients: [APIClient!]!
+  "The registered API clients, sorted by ID: all of them for an ADMIN, the caller's own for others. Secrets are never shown again."
+  clients: [APIClient!]! @hasRole(role: CONSUMER)
 }
 
 extend type Mutation {
-  "Registers an API client. The secret of a confidential client is in the answer, once."
-  createClient(input: CreateClientInput!): CreatedClient!
-  "Gives a confidential client a new secret (returned once); the old one stops working at once."
-  rotateClientSecret(id: ID!): CreatedClient!
-  "Removes a client and revokes every token issued to it."
-  deleteClient(id: ID!): Boolean!
+  """
+  Registers an API client, owned by the caller. The secret of a confidential client is in the
+  answer, once. A CONSUMER may register confidential client_credentials clients only, with a
+  generated ID, and at most 20.
+  """
+  createClient(input: CreateClientInput!): CreatedClient! @hasRole(role: CONSUMER)
+  "Gives a confidential client a new secret (returned once); the old one stops working at once. Others' clients are NOT_FOUND unless the caller is an ADMIN."
+  rotateClientSecret(id: ID!): CreatedClient! @hasRole(role: CONSUMER)
+  "Removes a client and revokes every token issued to it. Others' clients are NOT_FOUND unless the caller is an ADMIN."
+  deleteClient(id: ID!): Boolean! @hasRole(role: CONSUMER)
+  """
+  Sets the scopes a client is granted (any client; what it asked for is kept). Taking a scope
+  away revokes the client's tokens; the next ones carry the new grant. For a client users
+  sign in through, the scopes cap theirs, and an empty list caps nothing.
+  """
+  grantClientScopes(id: ID!, scopes: [String!]!): APIClient! @hasRole(role: ADMIN)
 }
 
 input CreateClientInput {
-  "The client_id; generated when left out. 1-64 letters, digits, '.', '_' or '-'."
+  "The client_id; generated when left out (always, for a CONSUMER). 1-64 letters, digits, '.', '_' or '-'."
   id: ID
   name: String
   "A public client (browser or native app) has no secret and must use PKCE."
   public: Boolean = false
-  "Scopes the client may obtain (client_credentials), or caps for users signing in through it."
+  "Scopes the client asks for: to obtain (client_credentials), or caps for users signing in through it. See APIClient.scopes for those granted."
   scopes: [String!]
   "Grant types: client_credentials (default for confidential clients), authorization_code and refresh_token (default for public ones), urn:ietf:params:oauth:grant-type:token-exchange."
   grantTypes: [String!]
@@ -827,7 +1275,12 @@ type APIClient {
   id: ID!
   name: String!
   public: Boolean!
+  "The subject of the user who registered it; null for clients registered with the admin token."
+  owner: String
+  "The scopes it is granted: what its tokens may carry."
   scopes: [String!]!
+  "The scopes it asked for; those not in ` + "`" + `scopes` + "`" + ` wait for an ADMIN (grantClientScopes)."
+  requestedScopes: [String!]!
   grantTypes: [String!]!
   redirectURIs: [String!]!
   createdAt: Time!
@@ -840,27 +1293,182 @@ type CreatedClient {
   secret: String
 }
 `, BuiltIn: false},
+	{Name: "../schema/portal.graphqls", Input: `# The developer portal's read side of the registry API: the API schema as clients see it,
+# who uses which field, and how the gateway would plan an operation (docs/registry.md).
+
+"Any JSON value. ` + "`" + `queryPlan(variables:)` + "`" + ` takes an object."
+scalar JSON
+
+extend type Query {
+  "The API schema of the current supergraph version; null before the first publish."
+  apiSchema: APISchema @hasRole(role: CONSUMER)
+  """
+  Which clients sent requests that used each schema coordinate (` + "`" + `Type.field` + "`" + `,
+  ` + "`" + `Type.field.argument` + "`" + `, ` + "`" + `Enum.VALUE` + "`" + `, ` + "`" + `Input.field` + "`" + `) in the last ` + "`" + `windowHours` + "`" + ` hours (at
+  most 2160, 90 days). One entry per coordinate, in the order asked, also for coordinates
+  nobody used; at most 200 coordinates per call.
+  """
+  fieldUsage(coordinates: [String!]!, windowHours: Int = 168): [FieldUsage!]! @hasRole(role: OWNER)
+  """
+  The query plan the gateway would follow for an operation on the current supergraph, as
+  ` + "`" + `atrium plan` + "`" + ` prints it: planned for a caller who may see every field, with no progressive
+  override label active. Nothing is sent to the subgraphs.
+  """
+  queryPlan(query: String!, operationName: String, variables: JSON): QueryPlan! @hasRole(role: OWNER)
+  """
+  The versions that changed the API schema, newest first: ` + "`" + `first` + "`" + ` of them (at most 100),
+  older than version ` + "`" + `before` + "`" + `. The portal's changelog (and its Atom feed): the changes and
+  the publish message, never subgraphs, URLs or publishers.
+  """
+  changelog(first: Int = 20, before: Int): [ChangelogEntry!]! @hasRole(role: CONSUMER)
+}
+
+"A supergraph version that changed the API schema."
+type ChangelogEntry {
+  version: Int!
+  createdAt: Time!
+  "Why it was published (the publish message)."
+  message: String!
+  "What changed in the API schema since the previous version."
+  changes: [SchemaChange!]!
+}
+
+"""
+The schema clients of the gateway's /graphql see: the supergraph without its federation
+machinery (join and link directives and types) and without @inaccessible elements.
+"""
+type APISchema {
+  "The supergraph version this API schema belongs to."
+  version: Int!
+  "The API schema as SDL, with descriptions and @deprecated; types sorted by name."
+  sdl: String!
+  "Every named type, sorted by name; built-in scalars and introspection types left out."
+  types: [TypeDoc!]!
+}
+
+enum TypeKind {
+  OBJECT
+  INTERFACE
+  UNION
+  ENUM
+  INPUT_OBJECT
+  SCALAR
+}
+
+type TypeDoc {
+  name: String!
+  kind: TypeKind!
+  description: String
+  "The fields of an object or interface, the input fields of an input object; else empty."
+  fields: [FieldDoc!]!
+  "The values of an enum; else empty."
+  enumValues: [EnumValueDoc!]!
+  "The object types of a union, or implementing an interface, sorted; else empty."
+  possibleTypes: [String!]!
+  "The interfaces an object or interface type implements."
+  interfaces: [String!]!
+}
+
+type FieldDoc {
+  name: String!
+  description: String
+  "The field's type as SDL writes it, e.g. ` + "`" + `[Review!]!` + "`" + `."
+  type: String!
+  "The arguments of an object or interface field; empty for input fields."
+  args: [ArgDoc!]!
+  "An input field's default value as a GraphQL literal; null for other fields and when none."
+  defaultValue: String
+  deprecated: Boolean!
+  deprecationReason: String
+  """
+  The subgraphs that can resolve this field (the supergraph's @join__field and @join__type),
+  sorted; empty for input fields. Internal: names the backends behind the gateway, so it is
+  for owners (OWNER role).
+  """
+  subgraphs: [String!]! @hasRole(role: OWNER)
+}
+
+type ArgDoc {
+  name: String!
+  description: String
+  type: String!
+  "The default value as a GraphQL literal, e.g. ` + "`" + `5` + "`" + ` or ` + "`" + `[RED,BLUE]` + "`" + `; null when none."
+  defaultValue: String
+}
+
+type EnumValueDoc {
+  name: String!
+  description: String
+  deprecated: Boolean!
+  deprecationReason: String
+}
+
+type FieldUsage {
+  coordinate: String!
+  "Requests in the window whose operation used the coordinate."
+  requests: Int!
+  "Who sent them, most requests first."
+  clients: [ClientUsage!]!
+}
+
+type ClientUsage {
+  "The client's name, from its graphql-client-name (or apollographql-client-name) header; empty when it sent none."
+  client: String!
+  requests: Int!
+}
+
+type QueryPlan {
+  "The plan as text, as ` + "`" + `atrium plan` + "`" + ` prints it and the gateway's debug mode returns it (extensions.queryPlanText)."
+  text: String!
+  "The plan in Apollo's JSON shape, as ` + "`" + `atrium plan --json` + "`" + ` prints it."
+  json: String!
+}
+`, BuiltIn: false},
 	{Name: "../schema/registry.graphqls", Input: `# The schema registry's API, served at /api/graphql. Backend teams publish and check their
-# subgraphs here; the CLI (` + "`" + `atrium subgraph …` + "`" + `, ` + "`" + `atrium supergraph fetch` + "`" + `) is a client of it.
-# Every request needs the admin token: ` + "`" + `Authorization: Bearer <token>` + "`" + `.
+# subgraphs here; the CLI (` + "`" + `atrium subgraph …` + "`" + `, ` + "`" + `atrium supergraph fetch` + "`" + `) is a client of it,
+# and so is the developer portal, for its signed-in user.
+#
+# Every request needs ` + "`" + `Authorization: Bearer <token>` + "`" + `, with either
+#   * the admin token, which has every role (ADMIN), or
+#   * an access token of Atrium's own token issuer (a user's, or an API client's). Its scopes
+#     give its roles (atrium.yaml portal.roles): every such token is a CONSUMER; OWNER and
+#     ADMIN need one of the role's scopes. Tokens of other identity providers are refused:
+#     exchange them at Atrium's /oauth/token, or sign in through Atrium.
+# Each field says the role it needs with @hasRole; a caller without it gets the error code
+# FORBIDDEN, and null there. docs/registry.md#roles has the table.
 
 scalar Time
 
+"Who may use a field of this API. ADMIN implies OWNER, and OWNER implies CONSUMER."
+enum Role {
+  "Any caller with a valid Atrium access token (a signed-in user or an API client)."
+  CONSUMER
+  "Subgraph owners: they read the registry, and check, publish and delete subgraphs."
+  OWNER
+  "Administrators: everything, including granting scopes to API clients."
+  ADMIN
+}
+
+"The field needs the caller to have ` + "`" + `role` + "`" + `; otherwise its answer is a FORBIDDEN error and null."
+directive @hasRole(role: Role!) on FIELD_DEFINITION
+
 type Query {
+  "Who is calling, and with which roles."
+  viewer: Viewer! @hasRole(role: CONSUMER)
   "The subgraphs that compose the current supergraph, sorted by name."
-  subgraphs: [Subgraph!]!
+  subgraphs: [Subgraph!]! @hasRole(role: OWNER)
   "One subgraph by name; null when there is none."
-  subgraph(name: String!): Subgraph
+  subgraph(name: String!): Subgraph @hasRole(role: OWNER)
   "The supergraph version the gateways serve; null before the first publish."
-  currentVersion: SupergraphVersion
+  currentVersion: SupergraphVersion @hasRole(role: OWNER)
   "One supergraph version by its number; null when there is none."
-  version(id: Int!): SupergraphVersion
+  version(id: Int!): SupergraphVersion @hasRole(role: OWNER)
   "Supergraph versions, newest first: ` + "`" + `first` + "`" + ` of them (at most 500), older than ` + "`" + `before` + "`" + `."
-  versions(first: Int = 20, before: Int): [SupergraphVersion!]!
+  versions(first: Int = 20, before: Int): [SupergraphVersion!]! @hasRole(role: OWNER)
   "What changed in the API schema (what clients see) from one version to another."
-  diff(from: Int!, to: Int!): [SchemaChange!]!
+  diff(from: Int!, to: Int!): [SchemaChange!]! @hasRole(role: OWNER)
   "Schema checks run for a subgraph, newest first."
-  checks(subgraph: String!, first: Int = 20): [Check!]!
+  checks(subgraph: String!, first: Int = 20): [Check!]! @hasRole(role: OWNER)
 }
 
 type Mutation {
@@ -869,14 +1477,27 @@ type Mutation {
   and, when composition succeeds, records a new supergraph version that every gateway then
   serves. A failed composition changes nothing.
   """
-  publishSubgraph(input: PublishSubgraphInput!): PublishResult!
+  publishSubgraph(input: PublishSubgraphInput!): PublishResult! @hasRole(role: OWNER)
   "Removes a subgraph, recomposing without it. Refused like a publish if the rest does not compose."
-  deleteSubgraph(input: DeleteSubgraphInput!): PublishResult!
+  deleteSubgraph(input: DeleteSubgraphInput!): PublishResult! @hasRole(role: OWNER)
   """
   Checks a proposed change without publishing it: does it compose, what changes for clients,
   and does a breaking change hit operations clients sent in the window. The check is recorded.
   """
-  checkSubgraph(input: CheckSubgraphInput!): Check!
+  checkSubgraph(input: CheckSubgraphInput!): Check! @hasRole(role: OWNER)
+}
+
+"The caller of the API."
+type Viewer {
+  "The token's subject: a user's ID at the identity provider, or an API client's ID; ` + "`" + `admin` + "`" + ` for the admin token."
+  subject: String!
+  "For people: the token's name, preferred_username or email claim, else the subject; ` + "`" + `Administrator` + "`" + ` for the admin token."
+  name: String!
+  email: String
+  "Every role the caller has, lowest first."
+  roles: [Role!]!
+  "The API client the token was issued to (the app a user signed in through); null for the admin token."
+  clientID: String
 }
 
 input PublishSubgraphInput {
@@ -925,6 +1546,7 @@ type SupergraphVersion {
   subgraphs: [SubgraphRef!]!
   "What changed in the API schema since the previous version."
   changes: [SchemaChange!]!
+  "Who published it: ` + "`" + `admin` + "`" + ` for the admin token, else the caller's preferred_username, email or subject."
   publisher: String!
   message: String!
   createdAt: Time!
@@ -1024,8 +1646,12 @@ func (ec *executionContext) childFields_APIClient(ctx context.Context, field gra
 		return ec.fieldContext_APIClient_name(ctx, field)
 	case "public":
 		return ec.fieldContext_APIClient_public(ctx, field)
+	case "owner":
+		return ec.fieldContext_APIClient_owner(ctx, field)
 	case "scopes":
 		return ec.fieldContext_APIClient_scopes(ctx, field)
+	case "requestedScopes":
+		return ec.fieldContext_APIClient_requestedScopes(ctx, field)
 	case "grantTypes":
 		return ec.fieldContext_APIClient_grantTypes(ctx, field)
 	case "redirectURIs":
@@ -1036,6 +1662,46 @@ func (ec *executionContext) childFields_APIClient(ctx context.Context, field gra
 		return ec.fieldContext_APIClient_updatedAt(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type APIClient", field.Name)
+}
+
+func (ec *executionContext) childFields_APISchema(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "version":
+		return ec.fieldContext_APISchema_version(ctx, field)
+	case "sdl":
+		return ec.fieldContext_APISchema_sdl(ctx, field)
+	case "types":
+		return ec.fieldContext_APISchema_types(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type APISchema", field.Name)
+}
+
+func (ec *executionContext) childFields_ArgDoc(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "name":
+		return ec.fieldContext_ArgDoc_name(ctx, field)
+	case "description":
+		return ec.fieldContext_ArgDoc_description(ctx, field)
+	case "type":
+		return ec.fieldContext_ArgDoc_type(ctx, field)
+	case "defaultValue":
+		return ec.fieldContext_ArgDoc_defaultValue(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ArgDoc", field.Name)
+}
+
+func (ec *executionContext) childFields_ChangelogEntry(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "version":
+		return ec.fieldContext_ChangelogEntry_version(ctx, field)
+	case "createdAt":
+		return ec.fieldContext_ChangelogEntry_createdAt(ctx, field)
+	case "message":
+		return ec.fieldContext_ChangelogEntry_message(ctx, field)
+	case "changes":
+		return ec.fieldContext_ChangelogEntry_changes(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ChangelogEntry", field.Name)
 }
 
 func (ec *executionContext) childFields_Check(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -1082,6 +1748,16 @@ func (ec *executionContext) childFields_CheckedChange(ctx context.Context, field
 	return nil, fmt.Errorf("no field named %q was found under type CheckedChange", field.Name)
 }
 
+func (ec *executionContext) childFields_ClientUsage(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "client":
+		return ec.fieldContext_ClientUsage_client(ctx, field)
+	case "requests":
+		return ec.fieldContext_ClientUsage_requests(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ClientUsage", field.Name)
+}
+
 func (ec *executionContext) childFields_CompositionDiagnostic(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "code":
@@ -1116,6 +1792,54 @@ func (ec *executionContext) childFields_DiagnosticLocation(ctx context.Context, 
 	return nil, fmt.Errorf("no field named %q was found under type DiagnosticLocation", field.Name)
 }
 
+func (ec *executionContext) childFields_EnumValueDoc(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "name":
+		return ec.fieldContext_EnumValueDoc_name(ctx, field)
+	case "description":
+		return ec.fieldContext_EnumValueDoc_description(ctx, field)
+	case "deprecated":
+		return ec.fieldContext_EnumValueDoc_deprecated(ctx, field)
+	case "deprecationReason":
+		return ec.fieldContext_EnumValueDoc_deprecationReason(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type EnumValueDoc", field.Name)
+}
+
+func (ec *executionContext) childFields_FieldDoc(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "name":
+		return ec.fieldContext_FieldDoc_name(ctx, field)
+	case "description":
+		return ec.fieldContext_FieldDoc_description(ctx, field)
+	case "type":
+		return ec.fieldContext_FieldDoc_type(ctx, field)
+	case "args":
+		return ec.fieldContext_FieldDoc_args(ctx, field)
+	case "defaultValue":
+		return ec.fieldContext_FieldDoc_defaultValue(ctx, field)
+	case "deprecated":
+		return ec.fieldContext_FieldDoc_deprecated(ctx, field)
+	case "deprecationReason":
+		return ec.fieldContext_FieldDoc_deprecationReason(ctx, field)
+	case "subgraphs":
+		return ec.fieldContext_FieldDoc_subgraphs(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type FieldDoc", field.Name)
+}
+
+func (ec *executionContext) childFields_FieldUsage(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "coordinate":
+		return ec.fieldContext_FieldUsage_coordinate(ctx, field)
+	case "requests":
+		return ec.fieldContext_FieldUsage_requests(ctx, field)
+	case "clients":
+		return ec.fieldContext_FieldUsage_clients(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type FieldUsage", field.Name)
+}
+
 func (ec *executionContext) childFields_PublishResult(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "published":
@@ -1132,6 +1856,16 @@ func (ec *executionContext) childFields_PublishResult(ctx context.Context, field
 		return ec.fieldContext_PublishResult_changes(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type PublishResult", field.Name)
+}
+
+func (ec *executionContext) childFields_QueryPlan(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "text":
+		return ec.fieldContext_QueryPlan_text(ctx, field)
+	case "json":
+		return ec.fieldContext_QueryPlan_json(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type QueryPlan", field.Name)
 }
 
 func (ec *executionContext) childFields_SchemaChange(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -1196,6 +1930,42 @@ func (ec *executionContext) childFields_SupergraphVersion(ctx context.Context, f
 		return ec.fieldContext_SupergraphVersion_createdAt(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type SupergraphVersion", field.Name)
+}
+
+func (ec *executionContext) childFields_TypeDoc(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "name":
+		return ec.fieldContext_TypeDoc_name(ctx, field)
+	case "kind":
+		return ec.fieldContext_TypeDoc_kind(ctx, field)
+	case "description":
+		return ec.fieldContext_TypeDoc_description(ctx, field)
+	case "fields":
+		return ec.fieldContext_TypeDoc_fields(ctx, field)
+	case "enumValues":
+		return ec.fieldContext_TypeDoc_enumValues(ctx, field)
+	case "possibleTypes":
+		return ec.fieldContext_TypeDoc_possibleTypes(ctx, field)
+	case "interfaces":
+		return ec.fieldContext_TypeDoc_interfaces(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type TypeDoc", field.Name)
+}
+
+func (ec *executionContext) childFields_Viewer(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "subject":
+		return ec.fieldContext_Viewer_subject(ctx, field)
+	case "name":
+		return ec.fieldContext_Viewer_name(ctx, field)
+	case "email":
+		return ec.fieldContext_Viewer_email(ctx, field)
+	case "roles":
+		return ec.fieldContext_Viewer_roles(ctx, field)
+	case "clientID":
+		return ec.fieldContext_Viewer_clientID(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Viewer", field.Name)
 }
 
 func (ec *executionContext) childFields___Directive(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -1314,6 +2084,20 @@ func (ec *executionContext) childFields___Type(ctx context.Context, field graphq
 
 // region    ***************************** args.gotpl *****************************
 
+func (ec *executionContext) dir_hasRole_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "role",
+		func(ctx context.Context, v any) (model.Role, error) {
+			return ec.unmarshalNRole2githubᚗcomᚋatriumᚑgatewayᚋatriumᚋgraphᚋmodelᚐRole(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["role"] = arg0
+	return args, nil
+}
+
 func (ec *executionContext) field_Mutation_checkSubgraph_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -1370,6 +2154,28 @@ func (ec *executionContext) field_Mutation_deleteSubgraph_args(ctx context.Conte
 	return args, nil
 }
 
+func (ec *executionContext) field_Mutation_grantClientScopes_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "scopes",
+		func(ctx context.Context, v any) ([]string, error) {
+			return ec.unmarshalNString2ᚕstringᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["scopes"] = arg1
+	return args, nil
+}
+
 func (ec *executionContext) field_Mutation_publishSubgraph_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -1409,6 +2215,28 @@ func (ec *executionContext) field_Query___type_args(ctx context.Context, rawArgs
 		return nil, err
 	}
 	args["name"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_changelog_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "before",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["before"] = arg1
 	return args, nil
 }
 
@@ -1453,6 +2281,58 @@ func (ec *executionContext) field_Query_diff_args(ctx context.Context, rawArgs m
 		return nil, err
 	}
 	args["to"] = arg1
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_fieldUsage_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "coordinates",
+		func(ctx context.Context, v any) ([]string, error) {
+			return ec.unmarshalNString2ᚕstringᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["coordinates"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "windowHours",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["windowHours"] = arg1
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_queryPlan_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "query",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNString2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["query"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "operationName",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["operationName"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "variables",
+		func(ctx context.Context, v any) (any, error) {
+			return ec.unmarshalOJSON2interface(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["variables"] = arg2
 	return args, nil
 }
 
@@ -1649,6 +2529,29 @@ func (ec *executionContext) fieldContext_APIClient_public(_ context.Context, fie
 	return graphql.NewScalarFieldContext("APIClient", field, false, false, "Boolean")
 }
 
+func (ec *executionContext) _APIClient_owner(ctx context.Context, field graphql.CollectedField, obj *issuer.Client) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_APIClient_owner(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.APIClient().Owner(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_APIClient_owner(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("APIClient", field, true, true, "String")
+}
+
 func (ec *executionContext) _APIClient_scopes(ctx context.Context, field graphql.CollectedField, obj *issuer.Client) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -1669,6 +2572,29 @@ func (ec *executionContext) _APIClient_scopes(ctx context.Context, field graphql
 	)
 }
 func (ec *executionContext) fieldContext_APIClient_scopes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("APIClient", field, false, false, "String")
+}
+
+func (ec *executionContext) _APIClient_requestedScopes(ctx context.Context, field graphql.CollectedField, obj *issuer.Client) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_APIClient_requestedScopes(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.RequestedScopes, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
+			return ec.marshalNString2ᚕstringᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_APIClient_requestedScopes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("APIClient", field, false, false, "String")
 }
 
@@ -1762,6 +2688,277 @@ func (ec *executionContext) _APIClient_updatedAt(ctx context.Context, field grap
 }
 func (ec *executionContext) fieldContext_APIClient_updatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("APIClient", field, false, false, "Time")
+}
+
+func (ec *executionContext) _APISchema_version(ctx context.Context, field graphql.CollectedField, obj *registry.Current) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_APISchema_version(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.APISchema().Version(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_APISchema_version(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("APISchema", field, true, true, "Int")
+}
+
+func (ec *executionContext) _APISchema_sdl(ctx context.Context, field graphql.CollectedField, obj *registry.Current) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_APISchema_sdl(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.APISchema().Sdl(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_APISchema_sdl(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("APISchema", field, true, true, "String")
+}
+
+func (ec *executionContext) _APISchema_types(ctx context.Context, field graphql.CollectedField, obj *registry.Current) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_APISchema_types(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.APISchema().Types(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.TypeDoc) graphql.Marshaler {
+			return ec.marshalNTypeDoc2ᚕᚖgithubᚗcomᚋatriumᚑgatewayᚋatriumᚋgraphᚋmodelᚐTypeDocᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_APISchema_types(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "APISchema",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_TypeDoc(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ArgDoc_name(ctx context.Context, field graphql.CollectedField, obj *model.ArgDoc) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ArgDoc_name(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Name, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ArgDoc_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ArgDoc", field, false, false, "String")
+}
+
+func (ec *executionContext) _ArgDoc_description(ctx context.Context, field graphql.CollectedField, obj *model.ArgDoc) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ArgDoc_description(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Description, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ArgDoc_description(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ArgDoc", field, false, false, "String")
+}
+
+func (ec *executionContext) _ArgDoc_type(ctx context.Context, field graphql.CollectedField, obj *model.ArgDoc) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ArgDoc_type(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Type, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ArgDoc_type(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ArgDoc", field, false, false, "String")
+}
+
+func (ec *executionContext) _ArgDoc_defaultValue(ctx context.Context, field graphql.CollectedField, obj *model.ArgDoc) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ArgDoc_defaultValue(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.DefaultValue, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ArgDoc_defaultValue(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ArgDoc", field, false, false, "String")
+}
+
+func (ec *executionContext) _ChangelogEntry_version(ctx context.Context, field graphql.CollectedField, obj *registry.ChangelogEntry) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ChangelogEntry_version(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.ChangelogEntry().Version(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ChangelogEntry_version(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ChangelogEntry", field, true, true, "Int")
+}
+
+func (ec *executionContext) _ChangelogEntry_createdAt(ctx context.Context, field graphql.CollectedField, obj *registry.ChangelogEntry) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ChangelogEntry_createdAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.ChangelogEntry().CreatedAt(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
+			return ec.marshalNTime2ᚖtimeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ChangelogEntry_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ChangelogEntry", field, true, true, "Time")
+}
+
+func (ec *executionContext) _ChangelogEntry_message(ctx context.Context, field graphql.CollectedField, obj *registry.ChangelogEntry) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ChangelogEntry_message(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.ChangelogEntry().Message(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ChangelogEntry_message(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ChangelogEntry", field, true, true, "String")
+}
+
+func (ec *executionContext) _ChangelogEntry_changes(ctx context.Context, field graphql.CollectedField, obj *registry.ChangelogEntry) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ChangelogEntry_changes(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Changes, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []registry.Change) graphql.Marshaler {
+			return ec.marshalNSchemaChange2ᚕgithubᚗcomᚋatriumᚑgatewayᚋatriumᚋregistryᚐChangeᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ChangelogEntry_changes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ChangelogEntry",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_SchemaChange(ctx, field)
+		},
+	}
+	return fc, nil
 }
 
 func (ec *executionContext) _Check_id(ctx context.Context, field graphql.CollectedField, obj *registry.CheckResult) (ret graphql.Marshaler) {
@@ -2159,6 +3356,52 @@ func (ec *executionContext) fieldContext_CheckedChange_operationNames(_ context.
 	return graphql.NewScalarFieldContext("CheckedChange", field, false, false, "String")
 }
 
+func (ec *executionContext) _ClientUsage_client(ctx context.Context, field graphql.CollectedField, obj *store.ClientUse) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ClientUsage_client(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Name, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ClientUsage_client(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ClientUsage", field, false, false, "String")
+}
+
+func (ec *executionContext) _ClientUsage_requests(ctx context.Context, field graphql.CollectedField, obj *store.ClientUse) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ClientUsage_requests(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Count, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int64) graphql.Marshaler {
+			return ec.marshalNInt2int64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ClientUsage_requests(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ClientUsage", field, false, false, "Int")
+}
+
 func (ec *executionContext) _CompositionDiagnostic_code(ctx context.Context, field graphql.CollectedField, obj *compose.Diagnostic) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -2361,6 +3604,387 @@ func (ec *executionContext) fieldContext_DiagnosticLocation_column(_ context.Con
 	return graphql.NewScalarFieldContext("DiagnosticLocation", field, false, false, "Int")
 }
 
+func (ec *executionContext) _EnumValueDoc_name(ctx context.Context, field graphql.CollectedField, obj *model.EnumValueDoc) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_EnumValueDoc_name(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Name, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_EnumValueDoc_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("EnumValueDoc", field, false, false, "String")
+}
+
+func (ec *executionContext) _EnumValueDoc_description(ctx context.Context, field graphql.CollectedField, obj *model.EnumValueDoc) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_EnumValueDoc_description(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Description, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_EnumValueDoc_description(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("EnumValueDoc", field, false, false, "String")
+}
+
+func (ec *executionContext) _EnumValueDoc_deprecated(ctx context.Context, field graphql.CollectedField, obj *model.EnumValueDoc) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_EnumValueDoc_deprecated(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Deprecated, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_EnumValueDoc_deprecated(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("EnumValueDoc", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _EnumValueDoc_deprecationReason(ctx context.Context, field graphql.CollectedField, obj *model.EnumValueDoc) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_EnumValueDoc_deprecationReason(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.DeprecationReason, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_EnumValueDoc_deprecationReason(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("EnumValueDoc", field, false, false, "String")
+}
+
+func (ec *executionContext) _FieldDoc_name(ctx context.Context, field graphql.CollectedField, obj *model.FieldDoc) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_FieldDoc_name(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Name, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_FieldDoc_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("FieldDoc", field, false, false, "String")
+}
+
+func (ec *executionContext) _FieldDoc_description(ctx context.Context, field graphql.CollectedField, obj *model.FieldDoc) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_FieldDoc_description(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Description, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_FieldDoc_description(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("FieldDoc", field, false, false, "String")
+}
+
+func (ec *executionContext) _FieldDoc_type(ctx context.Context, field graphql.CollectedField, obj *model.FieldDoc) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_FieldDoc_type(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Type, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_FieldDoc_type(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("FieldDoc", field, false, false, "String")
+}
+
+func (ec *executionContext) _FieldDoc_args(ctx context.Context, field graphql.CollectedField, obj *model.FieldDoc) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_FieldDoc_args(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Args, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.ArgDoc) graphql.Marshaler {
+			return ec.marshalNArgDoc2ᚕᚖgithubᚗcomᚋatriumᚑgatewayᚋatriumᚋgraphᚋmodelᚐArgDocᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_FieldDoc_args(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "FieldDoc",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ArgDoc(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _FieldDoc_defaultValue(ctx context.Context, field graphql.CollectedField, obj *model.FieldDoc) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_FieldDoc_defaultValue(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.DefaultValue, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_FieldDoc_defaultValue(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("FieldDoc", field, false, false, "String")
+}
+
+func (ec *executionContext) _FieldDoc_deprecated(ctx context.Context, field graphql.CollectedField, obj *model.FieldDoc) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_FieldDoc_deprecated(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Deprecated, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_FieldDoc_deprecated(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("FieldDoc", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _FieldDoc_deprecationReason(ctx context.Context, field graphql.CollectedField, obj *model.FieldDoc) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_FieldDoc_deprecationReason(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.DeprecationReason, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_FieldDoc_deprecationReason(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("FieldDoc", field, false, false, "String")
+}
+
+func (ec *executionContext) _FieldDoc_subgraphs(ctx context.Context, field graphql.CollectedField, obj *model.FieldDoc) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_FieldDoc_subgraphs(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Subgraphs, nil
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				role, err := ec.unmarshalNRole2githubᚗcomᚋatriumᚑgatewayᚋatriumᚋgraphᚋmodelᚐRole(ctx, "OWNER")
+				if err != nil {
+					var zeroVal []string
+					return zeroVal, err
+				}
+				if ec.Directives.HasRole == nil {
+					var zeroVal []string
+					return zeroVal, errors.New("directive hasRole is not implemented")
+				}
+				return ec.Directives.HasRole(ctx, obj, directive0, role)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
+			return ec.marshalNString2ᚕstringᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_FieldDoc_subgraphs(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("FieldDoc", field, false, false, "String")
+}
+
+func (ec *executionContext) _FieldUsage_coordinate(ctx context.Context, field graphql.CollectedField, obj *store.CoordinateUsage) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_FieldUsage_coordinate(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Coordinate, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_FieldUsage_coordinate(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("FieldUsage", field, false, false, "String")
+}
+
+func (ec *executionContext) _FieldUsage_requests(ctx context.Context, field graphql.CollectedField, obj *store.CoordinateUsage) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_FieldUsage_requests(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Count, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int64) graphql.Marshaler {
+			return ec.marshalNInt2int64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_FieldUsage_requests(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("FieldUsage", field, false, false, "Int")
+}
+
+func (ec *executionContext) _FieldUsage_clients(ctx context.Context, field graphql.CollectedField, obj *store.CoordinateUsage) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_FieldUsage_clients(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Clients, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []store.ClientUse) graphql.Marshaler {
+			return ec.marshalNClientUsage2ᚕgithubᚗcomᚋatriumᚑgatewayᚋatriumᚋregistryᚋstoreᚐClientUseᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_FieldUsage_clients(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "FieldUsage",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ClientUsage(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Mutation_publishSubgraph(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -2373,7 +3997,25 @@ func (ec *executionContext) _Mutation_publishSubgraph(ctx context.Context, field
 			fc := graphql.GetFieldContext(ctx)
 			return ec.Resolvers.Mutation().PublishSubgraph(ctx, fc.Args["input"].(model.PublishSubgraphInput))
 		},
-		nil,
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				role, err := ec.unmarshalNRole2githubᚗcomᚋatriumᚑgatewayᚋatriumᚋgraphᚋmodelᚐRole(ctx, "OWNER")
+				if err != nil {
+					var zeroVal *registry.PublishResult
+					return zeroVal, err
+				}
+				if ec.Directives.HasRole == nil {
+					var zeroVal *registry.PublishResult
+					return zeroVal, errors.New("directive hasRole is not implemented")
+				}
+				return ec.Directives.HasRole(ctx, nil, directive0, role)
+			}
+
+			next = directive1
+			return next
+		},
 		func(ctx context.Context, selections ast.SelectionSet, v *registry.PublishResult) graphql.Marshaler {
 			return ec.marshalNPublishResult2ᚖgithubᚗcomᚋatriumᚑgatewayᚋatriumᚋregistryᚐPublishResult(ctx, selections, v)
 		},
@@ -2417,7 +4059,25 @@ func (ec *executionContext) _Mutation_deleteSubgraph(ctx context.Context, field 
 			fc := graphql.GetFieldContext(ctx)
 			return ec.Resolvers.Mutation().DeleteSubgraph(ctx, fc.Args["input"].(model.DeleteSubgraphInput))
 		},
-		nil,
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				role, err := ec.unmarshalNRole2githubᚗcomᚋatriumᚑgatewayᚋatriumᚋgraphᚋmodelᚐRole(ctx, "OWNER")
+				if err != nil {
+					var zeroVal *registry.PublishResult
+					return zeroVal, err
+				}
+				if ec.Directives.HasRole == nil {
+					var zeroVal *registry.PublishResult
+					return zeroVal, errors.New("directive hasRole is not implemented")
+				}
+				return ec.Directives.HasRole(ctx, nil, directive0, role)
+			}
+
+			next = directive1
+			return next
+		},
 		func(ctx context.Context, selections ast.SelectionSet, v *registry.PublishResult) graphql.Marshaler {
 			return ec.marshalNPublishResult2ᚖgithubᚗcomᚋatriumᚑgatewayᚋatriumᚋregistryᚐPublishResult(ctx, selections, v)
 		},
@@ -2461,7 +4121,25 @@ func (ec *executionContext) _Mutation_checkSubgraph(ctx context.Context, field g
 			fc := graphql.GetFieldContext(ctx)
 			return ec.Resolvers.Mutation().CheckSubgraph(ctx, fc.Args["input"].(model.CheckSubgraphInput))
 		},
-		nil,
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				role, err := ec.unmarshalNRole2githubᚗcomᚋatriumᚑgatewayᚋatriumᚋgraphᚋmodelᚐRole(ctx, "OWNER")
+				if err != nil {
+					var zeroVal *registry.CheckResult
+					return zeroVal, err
+				}
+				if ec.Directives.HasRole == nil {
+					var zeroVal *registry.CheckResult
+					return zeroVal, errors.New("directive hasRole is not implemented")
+				}
+				return ec.Directives.HasRole(ctx, nil, directive0, role)
+			}
+
+			next = directive1
+			return next
+		},
 		func(ctx context.Context, selections ast.SelectionSet, v *registry.CheckResult) graphql.Marshaler {
 			return ec.marshalNCheck2ᚖgithubᚗcomᚋatriumᚑgatewayᚋatriumᚋregistryᚐCheckResult(ctx, selections, v)
 		},
@@ -2505,7 +4183,25 @@ func (ec *executionContext) _Mutation_createClient(ctx context.Context, field gr
 			fc := graphql.GetFieldContext(ctx)
 			return ec.Resolvers.Mutation().CreateClient(ctx, fc.Args["input"].(model.CreateClientInput))
 		},
-		nil,
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				role, err := ec.unmarshalNRole2githubᚗcomᚋatriumᚑgatewayᚋatriumᚋgraphᚋmodelᚐRole(ctx, "CONSUMER")
+				if err != nil {
+					var zeroVal *model.CreatedClient
+					return zeroVal, err
+				}
+				if ec.Directives.HasRole == nil {
+					var zeroVal *model.CreatedClient
+					return zeroVal, errors.New("directive hasRole is not implemented")
+				}
+				return ec.Directives.HasRole(ctx, nil, directive0, role)
+			}
+
+			next = directive1
+			return next
+		},
 		func(ctx context.Context, selections ast.SelectionSet, v *model.CreatedClient) graphql.Marshaler {
 			return ec.marshalNCreatedClient2ᚖgithubᚗcomᚋatriumᚑgatewayᚋatriumᚋgraphᚋmodelᚐCreatedClient(ctx, selections, v)
 		},
@@ -2549,7 +4245,25 @@ func (ec *executionContext) _Mutation_rotateClientSecret(ctx context.Context, fi
 			fc := graphql.GetFieldContext(ctx)
 			return ec.Resolvers.Mutation().RotateClientSecret(ctx, fc.Args["id"].(string))
 		},
-		nil,
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				role, err := ec.unmarshalNRole2githubᚗcomᚋatriumᚑgatewayᚋatriumᚋgraphᚋmodelᚐRole(ctx, "CONSUMER")
+				if err != nil {
+					var zeroVal *model.CreatedClient
+					return zeroVal, err
+				}
+				if ec.Directives.HasRole == nil {
+					var zeroVal *model.CreatedClient
+					return zeroVal, errors.New("directive hasRole is not implemented")
+				}
+				return ec.Directives.HasRole(ctx, nil, directive0, role)
+			}
+
+			next = directive1
+			return next
+		},
 		func(ctx context.Context, selections ast.SelectionSet, v *model.CreatedClient) graphql.Marshaler {
 			return ec.marshalNCreatedClient2ᚖgithubᚗcomᚋatriumᚑgatewayᚋatriumᚋgraphᚋmodelᚐCreatedClient(ctx, selections, v)
 		},
@@ -2593,7 +4307,25 @@ func (ec *executionContext) _Mutation_deleteClient(ctx context.Context, field gr
 			fc := graphql.GetFieldContext(ctx)
 			return ec.Resolvers.Mutation().DeleteClient(ctx, fc.Args["id"].(string))
 		},
-		nil,
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				role, err := ec.unmarshalNRole2githubᚗcomᚋatriumᚑgatewayᚋatriumᚋgraphᚋmodelᚐRole(ctx, "CONSUMER")
+				if err != nil {
+					var zeroVal bool
+					return zeroVal, err
+				}
+				if ec.Directives.HasRole == nil {
+					var zeroVal bool
+					return zeroVal, errors.New("directive hasRole is not implemented")
+				}
+				return ec.Directives.HasRole(ctx, nil, directive0, role)
+			}
+
+			next = directive1
+			return next
+		},
 		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
 			return ec.marshalNBoolean2bool(ctx, selections, v)
 		},
@@ -2619,6 +4351,68 @@ func (ec *executionContext) fieldContext_Mutation_deleteClient(ctx context.Conte
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Mutation_deleteClient_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_grantClientScopes(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_grantClientScopes(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().GrantClientScopes(ctx, fc.Args["id"].(string), fc.Args["scopes"].([]string))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				role, err := ec.unmarshalNRole2githubᚗcomᚋatriumᚑgatewayᚋatriumᚋgraphᚋmodelᚐRole(ctx, "ADMIN")
+				if err != nil {
+					var zeroVal *issuer.Client
+					return zeroVal, err
+				}
+				if ec.Directives.HasRole == nil {
+					var zeroVal *issuer.Client
+					return zeroVal, errors.New("directive hasRole is not implemented")
+				}
+				return ec.Directives.HasRole(ctx, nil, directive0, role)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *issuer.Client) graphql.Marshaler {
+			return ec.marshalNAPIClient2ᚖgithubᚗcomᚋatriumᚑgatewayᚋatriumᚋauthᚋissuerᚐClient(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_grantClientScopes(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_APIClient(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_grantClientScopes_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -2799,6 +4593,56 @@ func (ec *executionContext) fieldContext_PublishResult_changes(_ context.Context
 	return fc, nil
 }
 
+func (ec *executionContext) _Query_viewer(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_viewer(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Query().Viewer(ctx)
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				role, err := ec.unmarshalNRole2githubᚗcomᚋatriumᚑgatewayᚋatriumᚋgraphᚋmodelᚐRole(ctx, "CONSUMER")
+				if err != nil {
+					var zeroVal *model.Viewer
+					return zeroVal, err
+				}
+				if ec.Directives.HasRole == nil {
+					var zeroVal *model.Viewer
+					return zeroVal, errors.New("directive hasRole is not implemented")
+				}
+				return ec.Directives.HasRole(ctx, nil, directive0, role)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Viewer) graphql.Marshaler {
+			return ec.marshalNViewer2ᚖgithubᚗcomᚋatriumᚑgatewayᚋatriumᚋgraphᚋmodelᚐViewer(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_viewer(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Viewer(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Query_subgraphs(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -2810,7 +4654,25 @@ func (ec *executionContext) _Query_subgraphs(ctx context.Context, field graphql.
 		func(ctx context.Context) (any, error) {
 			return ec.Resolvers.Query().Subgraphs(ctx)
 		},
-		nil,
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				role, err := ec.unmarshalNRole2githubᚗcomᚋatriumᚑgatewayᚋatriumᚋgraphᚋmodelᚐRole(ctx, "OWNER")
+				if err != nil {
+					var zeroVal []*store.Subgraph
+					return zeroVal, err
+				}
+				if ec.Directives.HasRole == nil {
+					var zeroVal []*store.Subgraph
+					return zeroVal, errors.New("directive hasRole is not implemented")
+				}
+				return ec.Directives.HasRole(ctx, nil, directive0, role)
+			}
+
+			next = directive1
+			return next
+		},
 		func(ctx context.Context, selections ast.SelectionSet, v []*store.Subgraph) graphql.Marshaler {
 			return ec.marshalNSubgraph2ᚕᚖgithubᚗcomᚋatriumᚑgatewayᚋatriumᚋregistryᚋstoreᚐSubgraphᚄ(ctx, selections, v)
 		},
@@ -2843,7 +4705,25 @@ func (ec *executionContext) _Query_subgraph(ctx context.Context, field graphql.C
 			fc := graphql.GetFieldContext(ctx)
 			return ec.Resolvers.Query().Subgraph(ctx, fc.Args["name"].(string))
 		},
-		nil,
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				role, err := ec.unmarshalNRole2githubᚗcomᚋatriumᚑgatewayᚋatriumᚋgraphᚋmodelᚐRole(ctx, "OWNER")
+				if err != nil {
+					var zeroVal *store.Subgraph
+					return zeroVal, err
+				}
+				if ec.Directives.HasRole == nil {
+					var zeroVal *store.Subgraph
+					return zeroVal, errors.New("directive hasRole is not implemented")
+				}
+				return ec.Directives.HasRole(ctx, nil, directive0, role)
+			}
+
+			next = directive1
+			return next
+		},
 		func(ctx context.Context, selections ast.SelectionSet, v *store.Subgraph) graphql.Marshaler {
 			return ec.marshalOSubgraph2ᚖgithubᚗcomᚋatriumᚑgatewayᚋatriumᚋregistryᚋstoreᚐSubgraph(ctx, selections, v)
 		},
@@ -2886,7 +4766,25 @@ func (ec *executionContext) _Query_currentVersion(ctx context.Context, field gra
 		func(ctx context.Context) (any, error) {
 			return ec.Resolvers.Query().CurrentVersion(ctx)
 		},
-		nil,
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				role, err := ec.unmarshalNRole2githubᚗcomᚋatriumᚑgatewayᚋatriumᚋgraphᚋmodelᚐRole(ctx, "OWNER")
+				if err != nil {
+					var zeroVal *store.Version
+					return zeroVal, err
+				}
+				if ec.Directives.HasRole == nil {
+					var zeroVal *store.Version
+					return zeroVal, errors.New("directive hasRole is not implemented")
+				}
+				return ec.Directives.HasRole(ctx, nil, directive0, role)
+			}
+
+			next = directive1
+			return next
+		},
 		func(ctx context.Context, selections ast.SelectionSet, v *store.Version) graphql.Marshaler {
 			return ec.marshalOSupergraphVersion2ᚖgithubᚗcomᚋatriumᚑgatewayᚋatriumᚋregistryᚋstoreᚐVersion(ctx, selections, v)
 		},
@@ -2919,7 +4817,25 @@ func (ec *executionContext) _Query_version(ctx context.Context, field graphql.Co
 			fc := graphql.GetFieldContext(ctx)
 			return ec.Resolvers.Query().Version(ctx, fc.Args["id"].(int))
 		},
-		nil,
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				role, err := ec.unmarshalNRole2githubᚗcomᚋatriumᚑgatewayᚋatriumᚋgraphᚋmodelᚐRole(ctx, "OWNER")
+				if err != nil {
+					var zeroVal *store.Version
+					return zeroVal, err
+				}
+				if ec.Directives.HasRole == nil {
+					var zeroVal *store.Version
+					return zeroVal, errors.New("directive hasRole is not implemented")
+				}
+				return ec.Directives.HasRole(ctx, nil, directive0, role)
+			}
+
+			next = directive1
+			return next
+		},
 		func(ctx context.Context, selections ast.SelectionSet, v *store.Version) graphql.Marshaler {
 			return ec.marshalOSupergraphVersion2ᚖgithubᚗcomᚋatriumᚑgatewayᚋatriumᚋregistryᚋstoreᚐVersion(ctx, selections, v)
 		},
@@ -2963,7 +4879,25 @@ func (ec *executionContext) _Query_versions(ctx context.Context, field graphql.C
 			fc := graphql.GetFieldContext(ctx)
 			return ec.Resolvers.Query().Versions(ctx, fc.Args["first"].(*int), fc.Args["before"].(*int))
 		},
-		nil,
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				role, err := ec.unmarshalNRole2githubᚗcomᚋatriumᚑgatewayᚋatriumᚋgraphᚋmodelᚐRole(ctx, "OWNER")
+				if err != nil {
+					var zeroVal []*store.Version
+					return zeroVal, err
+				}
+				if ec.Directives.HasRole == nil {
+					var zeroVal []*store.Version
+					return zeroVal, errors.New("directive hasRole is not implemented")
+				}
+				return ec.Directives.HasRole(ctx, nil, directive0, role)
+			}
+
+			next = directive1
+			return next
+		},
 		func(ctx context.Context, selections ast.SelectionSet, v []*store.Version) graphql.Marshaler {
 			return ec.marshalNSupergraphVersion2ᚕᚖgithubᚗcomᚋatriumᚑgatewayᚋatriumᚋregistryᚋstoreᚐVersionᚄ(ctx, selections, v)
 		},
@@ -3007,7 +4941,25 @@ func (ec *executionContext) _Query_diff(ctx context.Context, field graphql.Colle
 			fc := graphql.GetFieldContext(ctx)
 			return ec.Resolvers.Query().Diff(ctx, fc.Args["from"].(int), fc.Args["to"].(int))
 		},
-		nil,
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				role, err := ec.unmarshalNRole2githubᚗcomᚋatriumᚑgatewayᚋatriumᚋgraphᚋmodelᚐRole(ctx, "OWNER")
+				if err != nil {
+					var zeroVal []*registry.Change
+					return zeroVal, err
+				}
+				if ec.Directives.HasRole == nil {
+					var zeroVal []*registry.Change
+					return zeroVal, errors.New("directive hasRole is not implemented")
+				}
+				return ec.Directives.HasRole(ctx, nil, directive0, role)
+			}
+
+			next = directive1
+			return next
+		},
 		func(ctx context.Context, selections ast.SelectionSet, v []*registry.Change) graphql.Marshaler {
 			return ec.marshalNSchemaChange2ᚕᚖgithubᚗcomᚋatriumᚑgatewayᚋatriumᚋregistryᚐChangeᚄ(ctx, selections, v)
 		},
@@ -3051,7 +5003,25 @@ func (ec *executionContext) _Query_checks(ctx context.Context, field graphql.Col
 			fc := graphql.GetFieldContext(ctx)
 			return ec.Resolvers.Query().Checks(ctx, fc.Args["subgraph"].(string), fc.Args["first"].(*int))
 		},
-		nil,
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				role, err := ec.unmarshalNRole2githubᚗcomᚋatriumᚑgatewayᚋatriumᚋgraphᚋmodelᚐRole(ctx, "OWNER")
+				if err != nil {
+					var zeroVal []*registry.CheckResult
+					return zeroVal, err
+				}
+				if ec.Directives.HasRole == nil {
+					var zeroVal []*registry.CheckResult
+					return zeroVal, errors.New("directive hasRole is not implemented")
+				}
+				return ec.Directives.HasRole(ctx, nil, directive0, role)
+			}
+
+			next = directive1
+			return next
+		},
 		func(ctx context.Context, selections ast.SelectionSet, v []*registry.CheckResult) graphql.Marshaler {
 			return ec.marshalNCheck2ᚕᚖgithubᚗcomᚋatriumᚑgatewayᚋatriumᚋregistryᚐCheckResultᚄ(ctx, selections, v)
 		},
@@ -3094,7 +5064,25 @@ func (ec *executionContext) _Query_clients(ctx context.Context, field graphql.Co
 		func(ctx context.Context) (any, error) {
 			return ec.Resolvers.Query().Clients(ctx)
 		},
-		nil,
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				role, err := ec.unmarshalNRole2githubᚗcomᚋatriumᚑgatewayᚋatriumᚋgraphᚋmodelᚐRole(ctx, "CONSUMER")
+				if err != nil {
+					var zeroVal []*issuer.Client
+					return zeroVal, err
+				}
+				if ec.Directives.HasRole == nil {
+					var zeroVal []*issuer.Client
+					return zeroVal, errors.New("directive hasRole is not implemented")
+				}
+				return ec.Directives.HasRole(ctx, nil, directive0, role)
+			}
+
+			next = directive1
+			return next
+		},
 		func(ctx context.Context, selections ast.SelectionSet, v []*issuer.Client) graphql.Marshaler {
 			return ec.marshalNAPIClient2ᚕᚖgithubᚗcomᚋatriumᚑgatewayᚋatriumᚋauthᚋissuerᚐClientᚄ(ctx, selections, v)
 		},
@@ -3111,6 +5099,248 @@ func (ec *executionContext) fieldContext_Query_clients(_ context.Context, field 
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_APIClient(ctx, field)
 		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_apiSchema(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_apiSchema(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Query().APISchema(ctx)
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				role, err := ec.unmarshalNRole2githubᚗcomᚋatriumᚑgatewayᚋatriumᚋgraphᚋmodelᚐRole(ctx, "CONSUMER")
+				if err != nil {
+					var zeroVal *registry.Current
+					return zeroVal, err
+				}
+				if ec.Directives.HasRole == nil {
+					var zeroVal *registry.Current
+					return zeroVal, errors.New("directive hasRole is not implemented")
+				}
+				return ec.Directives.HasRole(ctx, nil, directive0, role)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *registry.Current) graphql.Marshaler {
+			return ec.marshalOAPISchema2ᚖgithubᚗcomᚋatriumᚑgatewayᚋatriumᚋregistryᚐCurrent(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Query_apiSchema(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_APISchema(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_fieldUsage(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_fieldUsage(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().FieldUsage(ctx, fc.Args["coordinates"].([]string), fc.Args["windowHours"].(*int))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				role, err := ec.unmarshalNRole2githubᚗcomᚋatriumᚑgatewayᚋatriumᚋgraphᚋmodelᚐRole(ctx, "OWNER")
+				if err != nil {
+					var zeroVal []*store.CoordinateUsage
+					return zeroVal, err
+				}
+				if ec.Directives.HasRole == nil {
+					var zeroVal []*store.CoordinateUsage
+					return zeroVal, errors.New("directive hasRole is not implemented")
+				}
+				return ec.Directives.HasRole(ctx, nil, directive0, role)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v []*store.CoordinateUsage) graphql.Marshaler {
+			return ec.marshalNFieldUsage2ᚕᚖgithubᚗcomᚋatriumᚑgatewayᚋatriumᚋregistryᚋstoreᚐCoordinateUsageᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_fieldUsage(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_FieldUsage(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_fieldUsage_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_queryPlan(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_queryPlan(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().QueryPlan(ctx, fc.Args["query"].(string), fc.Args["operationName"].(*string),
+				func() any {
+					if fc.Args["variables"] == nil {
+						return nil
+					}
+					return fc.Args["variables"].(any)
+				}())
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				role, err := ec.unmarshalNRole2githubᚗcomᚋatriumᚑgatewayᚋatriumᚋgraphᚋmodelᚐRole(ctx, "OWNER")
+				if err != nil {
+					var zeroVal *model.QueryPlan
+					return zeroVal, err
+				}
+				if ec.Directives.HasRole == nil {
+					var zeroVal *model.QueryPlan
+					return zeroVal, errors.New("directive hasRole is not implemented")
+				}
+				return ec.Directives.HasRole(ctx, nil, directive0, role)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *model.QueryPlan) graphql.Marshaler {
+			return ec.marshalNQueryPlan2ᚖgithubᚗcomᚋatriumᚑgatewayᚋatriumᚋgraphᚋmodelᚐQueryPlan(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_queryPlan(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_QueryPlan(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_queryPlan_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_changelog(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_changelog(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().Changelog(ctx, fc.Args["first"].(*int), fc.Args["before"].(*int))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				role, err := ec.unmarshalNRole2githubᚗcomᚋatriumᚑgatewayᚋatriumᚋgraphᚋmodelᚐRole(ctx, "CONSUMER")
+				if err != nil {
+					var zeroVal []*registry.ChangelogEntry
+					return zeroVal, err
+				}
+				if ec.Directives.HasRole == nil {
+					var zeroVal []*registry.ChangelogEntry
+					return zeroVal, errors.New("directive hasRole is not implemented")
+				}
+				return ec.Directives.HasRole(ctx, nil, directive0, role)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v []*registry.ChangelogEntry) graphql.Marshaler {
+			return ec.marshalNChangelogEntry2ᚕᚖgithubᚗcomᚋatriumᚑgatewayᚋatriumᚋregistryᚐChangelogEntryᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_changelog(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ChangelogEntry(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_changelog_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
 	}
 	return fc, nil
 }
@@ -3189,6 +5419,52 @@ func (ec *executionContext) fieldContext_Query___schema(_ context.Context, field
 		},
 	}
 	return fc, nil
+}
+
+func (ec *executionContext) _QueryPlan_text(ctx context.Context, field graphql.CollectedField, obj *model.QueryPlan) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_QueryPlan_text(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Text, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_QueryPlan_text(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("QueryPlan", field, false, false, "String")
+}
+
+func (ec *executionContext) _QueryPlan_json(ctx context.Context, field graphql.CollectedField, obj *model.QueryPlan) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_QueryPlan_json(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.JSON, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_QueryPlan_json(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("QueryPlan", field, false, false, "String")
 }
 
 func (ec *executionContext) _SchemaChange_code(ctx context.Context, field graphql.CollectedField, obj *registry.Change) (ret graphql.Marshaler) {
@@ -3667,6 +5943,300 @@ func (ec *executionContext) _SupergraphVersion_createdAt(ctx context.Context, fi
 }
 func (ec *executionContext) fieldContext_SupergraphVersion_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("SupergraphVersion", field, false, false, "Time")
+}
+
+func (ec *executionContext) _TypeDoc_name(ctx context.Context, field graphql.CollectedField, obj *model.TypeDoc) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TypeDoc_name(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Name, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_TypeDoc_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("TypeDoc", field, false, false, "String")
+}
+
+func (ec *executionContext) _TypeDoc_kind(ctx context.Context, field graphql.CollectedField, obj *model.TypeDoc) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TypeDoc_kind(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Kind, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.TypeKind) graphql.Marshaler {
+			return ec.marshalNTypeKind2githubᚗcomᚋatriumᚑgatewayᚋatriumᚋgraphᚋmodelᚐTypeKind(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_TypeDoc_kind(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("TypeDoc", field, false, false, "TypeKind")
+}
+
+func (ec *executionContext) _TypeDoc_description(ctx context.Context, field graphql.CollectedField, obj *model.TypeDoc) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TypeDoc_description(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Description, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_TypeDoc_description(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("TypeDoc", field, false, false, "String")
+}
+
+func (ec *executionContext) _TypeDoc_fields(ctx context.Context, field graphql.CollectedField, obj *model.TypeDoc) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TypeDoc_fields(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Fields, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.FieldDoc) graphql.Marshaler {
+			return ec.marshalNFieldDoc2ᚕᚖgithubᚗcomᚋatriumᚑgatewayᚋatriumᚋgraphᚋmodelᚐFieldDocᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_TypeDoc_fields(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "TypeDoc",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_FieldDoc(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _TypeDoc_enumValues(ctx context.Context, field graphql.CollectedField, obj *model.TypeDoc) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TypeDoc_enumValues(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.EnumValues, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.EnumValueDoc) graphql.Marshaler {
+			return ec.marshalNEnumValueDoc2ᚕᚖgithubᚗcomᚋatriumᚑgatewayᚋatriumᚋgraphᚋmodelᚐEnumValueDocᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_TypeDoc_enumValues(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "TypeDoc",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_EnumValueDoc(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _TypeDoc_possibleTypes(ctx context.Context, field graphql.CollectedField, obj *model.TypeDoc) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TypeDoc_possibleTypes(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PossibleTypes, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
+			return ec.marshalNString2ᚕstringᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_TypeDoc_possibleTypes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("TypeDoc", field, false, false, "String")
+}
+
+func (ec *executionContext) _TypeDoc_interfaces(ctx context.Context, field graphql.CollectedField, obj *model.TypeDoc) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TypeDoc_interfaces(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Interfaces, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
+			return ec.marshalNString2ᚕstringᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_TypeDoc_interfaces(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("TypeDoc", field, false, false, "String")
+}
+
+func (ec *executionContext) _Viewer_subject(ctx context.Context, field graphql.CollectedField, obj *model.Viewer) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Viewer_subject(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Subject, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Viewer_subject(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Viewer", field, false, false, "String")
+}
+
+func (ec *executionContext) _Viewer_name(ctx context.Context, field graphql.CollectedField, obj *model.Viewer) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Viewer_name(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Name, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Viewer_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Viewer", field, false, false, "String")
+}
+
+func (ec *executionContext) _Viewer_email(ctx context.Context, field graphql.CollectedField, obj *model.Viewer) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Viewer_email(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Email, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Viewer_email(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Viewer", field, false, false, "String")
+}
+
+func (ec *executionContext) _Viewer_roles(ctx context.Context, field graphql.CollectedField, obj *model.Viewer) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Viewer_roles(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Roles, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []model.Role) graphql.Marshaler {
+			return ec.marshalNRole2ᚕgithubᚗcomᚋatriumᚑgatewayᚋatriumᚋgraphᚋmodelᚐRoleᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Viewer_roles(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Viewer", field, false, false, "Role")
+}
+
+func (ec *executionContext) _Viewer_clientID(ctx context.Context, field graphql.CollectedField, obj *model.Viewer) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Viewer_clientID(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ClientID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Viewer_clientID(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Viewer", field, false, false, "String")
 }
 
 func (ec *executionContext) ___Directive_name(ctx context.Context, field graphql.CollectedField, obj *introspection.Directive) (ret graphql.Marshaler) {
@@ -5041,42 +7611,198 @@ func (ec *executionContext) _APIClient(ctx context.Context, sel ast.SelectionSet
 		case "id":
 			out.Values[i] = ec._APIClient_id(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "name":
 			out.Values[i] = ec._APIClient_name(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "public":
 			out.Values[i] = ec._APIClient_public(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
+		case "owner":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._APIClient_owner(ctx, field, obj)
+				})
 		case "scopes":
 			out.Values[i] = ec._APIClient_scopes(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "requestedScopes":
+			out.Values[i] = ec._APIClient_requestedScopes(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "grantTypes":
 			out.Values[i] = ec._APIClient_grantTypes(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "redirectURIs":
 			out.Values[i] = ec._APIClient_redirectURIs(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "createdAt":
 			out.Values[i] = ec._APIClient_createdAt(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "updatedAt":
 			out.Values[i] = ec._APIClient_updatedAt(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var aPISchemaImplementors = []string{"APISchema"}
+
+func (ec *executionContext) _APISchema(ctx context.Context, sel ast.SelectionSet, obj *registry.Current) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, aPISchemaImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("APISchema")
+		case "version":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._APISchema_version(ctx, field, obj)
+				})
+		case "sdl":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._APISchema_sdl(ctx, field, obj)
+				})
+		case "types":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._APISchema_types(ctx, field, obj)
+				})
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var argDocImplementors = []string{"ArgDoc"}
+
+func (ec *executionContext) _ArgDoc(ctx context.Context, sel ast.SelectionSet, obj *model.ArgDoc) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, argDocImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ArgDoc")
+		case "name":
+			out.Values[i] = ec._ArgDoc_name(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
 				out.Invalids++
+			}
+		case "description":
+			out.Values[i] = ec._ArgDoc_description(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "type":
+			out.Values[i] = ec._ArgDoc_type(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "defaultValue":
+			out.Values[i] = ec._ArgDoc_defaultValue(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var changelogEntryImplementors = []string{"ChangelogEntry"}
+
+func (ec *executionContext) _ChangelogEntry(ctx context.Context, sel ast.SelectionSet, obj *registry.ChangelogEntry) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, changelogEntryImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ChangelogEntry")
+		case "version":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._ChangelogEntry_version(ctx, field, obj)
+				})
+		case "createdAt":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._ChangelogEntry_createdAt(ctx, field, obj)
+				})
+		case "message":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._ChangelogEntry_message(ctx, field, obj)
+				})
+		case "changes":
+			out.Values[i] = ec._ChangelogEntry_changes(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
@@ -5231,6 +7957,44 @@ func (ec *executionContext) _CheckedChange(ctx context.Context, sel ast.Selectio
 	return out
 }
 
+var clientUsageImplementors = []string{"ClientUsage"}
+
+func (ec *executionContext) _ClientUsage(ctx context.Context, sel ast.SelectionSet, obj *store.ClientUse) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, clientUsageImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ClientUsage")
+		case "client":
+			out.Values[i] = ec._ClientUsage_client(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "requests":
+			out.Values[i] = ec._ClientUsage_requests(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var compositionDiagnosticImplementors = []string{"CompositionDiagnostic"}
 
 func (ec *executionContext) _CompositionDiagnostic(ctx context.Context, sel ast.SelectionSet, obj *compose.Diagnostic) graphql.Marshaler {
@@ -5355,6 +8119,165 @@ func (ec *executionContext) _DiagnosticLocation(ctx context.Context, sel ast.Sel
 	return out
 }
 
+var enumValueDocImplementors = []string{"EnumValueDoc"}
+
+func (ec *executionContext) _EnumValueDoc(ctx context.Context, sel ast.SelectionSet, obj *model.EnumValueDoc) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, enumValueDocImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("EnumValueDoc")
+		case "name":
+			out.Values[i] = ec._EnumValueDoc_name(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "description":
+			out.Values[i] = ec._EnumValueDoc_description(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "deprecated":
+			out.Values[i] = ec._EnumValueDoc_deprecated(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "deprecationReason":
+			out.Values[i] = ec._EnumValueDoc_deprecationReason(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var fieldDocImplementors = []string{"FieldDoc"}
+
+func (ec *executionContext) _FieldDoc(ctx context.Context, sel ast.SelectionSet, obj *model.FieldDoc) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, fieldDocImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("FieldDoc")
+		case "name":
+			out.Values[i] = ec._FieldDoc_name(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "description":
+			out.Values[i] = ec._FieldDoc_description(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "type":
+			out.Values[i] = ec._FieldDoc_type(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "args":
+			out.Values[i] = ec._FieldDoc_args(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "defaultValue":
+			out.Values[i] = ec._FieldDoc_defaultValue(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "deprecated":
+			out.Values[i] = ec._FieldDoc_deprecated(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "deprecationReason":
+			out.Values[i] = ec._FieldDoc_deprecationReason(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "subgraphs":
+			out.Values[i] = ec._FieldDoc_subgraphs(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var fieldUsageImplementors = []string{"FieldUsage"}
+
+func (ec *executionContext) _FieldUsage(ctx context.Context, sel ast.SelectionSet, obj *store.CoordinateUsage) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, fieldUsageImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("FieldUsage")
+		case "coordinate":
+			out.Values[i] = ec._FieldUsage_coordinate(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "requests":
+			out.Values[i] = ec._FieldUsage_requests(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "clients":
+			out.Values[i] = ec._FieldUsage_clients(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var mutationImplementors = []string{"Mutation"}
 
 func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet) graphql.Marshaler {
@@ -5412,6 +8335,13 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 		case "deleteClient":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_deleteClient(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "grantClientScopes":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_grantClientScopes(ctx, field)
 			})
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
@@ -5510,6 +8440,12 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 		switch field.Name {
 		case "__typename":
 			out.Values[i] = graphql.MarshalString("Query")
+		case "viewer":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_viewer(ctx, field)
+				})
 		case "subgraphs":
 			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
 				true, true,
@@ -5558,6 +8494,30 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_clients(ctx, field)
 				})
+		case "apiSchema":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_apiSchema(ctx, field)
+				})
+		case "fieldUsage":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_fieldUsage(ctx, field)
+				})
+		case "queryPlan":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_queryPlan(ctx, field)
+				})
+		case "changelog":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_changelog(ctx, field)
+				})
 		case "__type":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Query___type(ctx, field)
@@ -5571,6 +8531,44 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 			})
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var queryPlanImplementors = []string{"QueryPlan"}
+
+func (ec *executionContext) _QueryPlan(ctx context.Context, sel ast.SelectionSet, obj *model.QueryPlan) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, queryPlanImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("QueryPlan")
+		case "text":
+			out.Values[i] = ec._QueryPlan_text(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "json":
+			out.Values[i] = ec._QueryPlan_json(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
 			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
@@ -5785,6 +8783,122 @@ func (ec *executionContext) _SupergraphVersion(ctx context.Context, sel ast.Sele
 			out.Values[i] = ec._SupergraphVersion_createdAt(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var typeDocImplementors = []string{"TypeDoc"}
+
+func (ec *executionContext) _TypeDoc(ctx context.Context, sel ast.SelectionSet, obj *model.TypeDoc) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, typeDocImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("TypeDoc")
+		case "name":
+			out.Values[i] = ec._TypeDoc_name(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "kind":
+			out.Values[i] = ec._TypeDoc_kind(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "description":
+			out.Values[i] = ec._TypeDoc_description(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "fields":
+			out.Values[i] = ec._TypeDoc_fields(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "enumValues":
+			out.Values[i] = ec._TypeDoc_enumValues(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "possibleTypes":
+			out.Values[i] = ec._TypeDoc_possibleTypes(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "interfaces":
+			out.Values[i] = ec._TypeDoc_interfaces(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var viewerImplementors = []string{"Viewer"}
+
+func (ec *executionContext) _Viewer(ctx context.Context, sel ast.SelectionSet, obj *model.Viewer) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, viewerImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("Viewer")
+		case "subject":
+			out.Values[i] = ec._Viewer_subject(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "name":
+			out.Values[i] = ec._Viewer_name(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "email":
+			out.Values[i] = ec._Viewer_email(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "roles":
+			out.Values[i] = ec._Viewer_roles(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "clientID":
+			out.Values[i] = ec._Viewer_clientID(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
 			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
@@ -6189,6 +9303,30 @@ func (ec *executionContext) marshalNAPIClient2ᚖgithubᚗcomᚋatriumᚑgateway
 	return ec._APIClient(ctx, sel, v)
 }
 
+func (ec *executionContext) marshalNArgDoc2ᚕᚖgithubᚗcomᚋatriumᚑgatewayᚋatriumᚋgraphᚋmodelᚐArgDocᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.ArgDoc) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNArgDoc2ᚖgithubᚗcomᚋatriumᚑgatewayᚋatriumᚋgraphᚋmodelᚐArgDoc(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNArgDoc2ᚖgithubᚗcomᚋatriumᚑgatewayᚋatriumᚋgraphᚋmodelᚐArgDoc(ctx context.Context, sel ast.SelectionSet, v *model.ArgDoc) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "ArgDoc!")
+		return graphql.Null
+	}
+	return ec._ArgDoc(ctx, sel, v)
+}
+
 func (ec *executionContext) unmarshalNBoolean2bool(ctx context.Context, v any) (bool, error) {
 	res, err := graphql.UnmarshalBoolean(v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -6201,6 +9339,30 @@ func (ec *executionContext) marshalNBoolean2bool(ctx context.Context, sel ast.Se
 		graphql.AddInvalidNullFromMarshaler(ctx, "Boolean!")
 	}
 	return res
+}
+
+func (ec *executionContext) marshalNChangelogEntry2ᚕᚖgithubᚗcomᚋatriumᚑgatewayᚋatriumᚋregistryᚐChangelogEntryᚄ(ctx context.Context, sel ast.SelectionSet, v []*registry.ChangelogEntry) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNChangelogEntry2ᚖgithubᚗcomᚋatriumᚑgatewayᚋatriumᚋregistryᚐChangelogEntry(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNChangelogEntry2ᚖgithubᚗcomᚋatriumᚑgatewayᚋatriumᚋregistryᚐChangelogEntry(ctx context.Context, sel ast.SelectionSet, v *registry.ChangelogEntry) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "ChangelogEntry!")
+		return graphql.Null
+	}
+	return ec._ChangelogEntry(ctx, sel, v)
 }
 
 func (ec *executionContext) marshalNCheck2ᚕᚖgithubᚗcomᚋatriumᚑgatewayᚋatriumᚋregistryᚐCheckResultᚄ(ctx context.Context, sel ast.SelectionSet, v []*registry.CheckResult) graphql.Marshaler {
@@ -6241,6 +9403,26 @@ func (ec *executionContext) marshalNCheckedChange2ᚕgithubᚗcomᚋatriumᚑgat
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNCheckedChange2githubᚗcomᚋatriumᚑgatewayᚋatriumᚋregistryᚐCheckedChange(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNClientUsage2githubᚗcomᚋatriumᚑgatewayᚋatriumᚋregistryᚋstoreᚐClientUse(ctx context.Context, sel ast.SelectionSet, v store.ClientUse) graphql.Marshaler {
+	return ec._ClientUsage(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNClientUsage2ᚕgithubᚗcomᚋatriumᚑgatewayᚋatriumᚋregistryᚋstoreᚐClientUseᚄ(ctx context.Context, sel ast.SelectionSet, v []store.ClientUse) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNClientUsage2githubᚗcomᚋatriumᚑgatewayᚋatriumᚋregistryᚋstoreᚐClientUse(ctx, sel, v[i])
 	})
 
 	for _, e := range ret {
@@ -6310,6 +9492,78 @@ func (ec *executionContext) marshalNDiagnosticLocation2ᚕgithubᚗcomᚋatrium�
 	return ret
 }
 
+func (ec *executionContext) marshalNEnumValueDoc2ᚕᚖgithubᚗcomᚋatriumᚑgatewayᚋatriumᚋgraphᚋmodelᚐEnumValueDocᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.EnumValueDoc) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNEnumValueDoc2ᚖgithubᚗcomᚋatriumᚑgatewayᚋatriumᚋgraphᚋmodelᚐEnumValueDoc(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNEnumValueDoc2ᚖgithubᚗcomᚋatriumᚑgatewayᚋatriumᚋgraphᚋmodelᚐEnumValueDoc(ctx context.Context, sel ast.SelectionSet, v *model.EnumValueDoc) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "EnumValueDoc!")
+		return graphql.Null
+	}
+	return ec._EnumValueDoc(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNFieldDoc2ᚕᚖgithubᚗcomᚋatriumᚑgatewayᚋatriumᚋgraphᚋmodelᚐFieldDocᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.FieldDoc) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNFieldDoc2ᚖgithubᚗcomᚋatriumᚑgatewayᚋatriumᚋgraphᚋmodelᚐFieldDoc(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNFieldDoc2ᚖgithubᚗcomᚋatriumᚑgatewayᚋatriumᚋgraphᚋmodelᚐFieldDoc(ctx context.Context, sel ast.SelectionSet, v *model.FieldDoc) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "FieldDoc!")
+		return graphql.Null
+	}
+	return ec._FieldDoc(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNFieldUsage2ᚕᚖgithubᚗcomᚋatriumᚑgatewayᚋatriumᚋregistryᚋstoreᚐCoordinateUsageᚄ(ctx context.Context, sel ast.SelectionSet, v []*store.CoordinateUsage) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNFieldUsage2ᚖgithubᚗcomᚋatriumᚑgatewayᚋatriumᚋregistryᚋstoreᚐCoordinateUsage(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNFieldUsage2ᚖgithubᚗcomᚋatriumᚑgatewayᚋatriumᚋregistryᚋstoreᚐCoordinateUsage(ctx context.Context, sel ast.SelectionSet, v *store.CoordinateUsage) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "FieldUsage!")
+		return graphql.Null
+	}
+	return ec._FieldUsage(ctx, sel, v)
+}
+
 func (ec *executionContext) unmarshalNID2string(ctx context.Context, v any) (string, error) {
 	res, err := graphql.UnmarshalID(v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -6363,6 +9617,54 @@ func (ec *executionContext) marshalNPublishResult2ᚖgithubᚗcomᚋatriumᚑgat
 func (ec *executionContext) unmarshalNPublishSubgraphInput2githubᚗcomᚋatriumᚑgatewayᚋatriumᚋgraphᚋmodelᚐPublishSubgraphInput(ctx context.Context, v any) (model.PublishSubgraphInput, error) {
 	res, err := ec.unmarshalInputPublishSubgraphInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNQueryPlan2ᚖgithubᚗcomᚋatriumᚑgatewayᚋatriumᚋgraphᚋmodelᚐQueryPlan(ctx context.Context, sel ast.SelectionSet, v *model.QueryPlan) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "QueryPlan!")
+		return graphql.Null
+	}
+	return ec._QueryPlan(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNRole2githubᚗcomᚋatriumᚑgatewayᚋatriumᚋgraphᚋmodelᚐRole(ctx context.Context, v any) (model.Role, error) {
+	var res model.Role
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNRole2githubᚗcomᚋatriumᚑgatewayᚋatriumᚋgraphᚋmodelᚐRole(ctx context.Context, sel ast.SelectionSet, v model.Role) graphql.Marshaler {
+	return v
+}
+
+func (ec *executionContext) unmarshalNRole2ᚕgithubᚗcomᚋatriumᚑgatewayᚋatriumᚋgraphᚋmodelᚐRoleᚄ(ctx context.Context, v any) ([]model.Role, error) {
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]model.Role, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNRole2githubᚗcomᚋatriumᚑgatewayᚋatriumᚋgraphᚋmodelᚐRole(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalNRole2ᚕgithubᚗcomᚋatriumᚑgatewayᚋatriumᚋgraphᚋmodelᚐRoleᚄ(ctx context.Context, sel ast.SelectionSet, v []model.Role) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNRole2githubᚗcomᚋatriumᚑgatewayᚋatriumᚋgraphᚋmodelᚐRole(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
 }
 
 func (ec *executionContext) marshalNSchemaChange2githubᚗcomᚋatriumᚑgatewayᚋatriumᚋregistryᚐChange(ctx context.Context, sel ast.SelectionSet, v registry.Change) graphql.Marshaler {
@@ -6562,6 +9864,66 @@ func (ec *executionContext) marshalNTime2timeᚐTime(ctx context.Context, sel as
 	return res
 }
 
+func (ec *executionContext) unmarshalNTime2ᚖtimeᚐTime(ctx context.Context, v any) (*time.Time, error) {
+	res, err := graphql.UnmarshalTime(v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNTime2ᚖtimeᚐTime(ctx context.Context, sel ast.SelectionSet, v *time.Time) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "Time!")
+		return graphql.Null
+	}
+	_ = sel
+	res := graphql.MarshalTime(*v)
+	if res == graphql.Null {
+		graphql.AddInvalidNullFromMarshaler(ctx, "Time!")
+	}
+	return res
+}
+
+func (ec *executionContext) marshalNTypeDoc2ᚕᚖgithubᚗcomᚋatriumᚑgatewayᚋatriumᚋgraphᚋmodelᚐTypeDocᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.TypeDoc) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNTypeDoc2ᚖgithubᚗcomᚋatriumᚑgatewayᚋatriumᚋgraphᚋmodelᚐTypeDoc(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNTypeDoc2ᚖgithubᚗcomᚋatriumᚑgatewayᚋatriumᚋgraphᚋmodelᚐTypeDoc(ctx context.Context, sel ast.SelectionSet, v *model.TypeDoc) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "TypeDoc!")
+		return graphql.Null
+	}
+	return ec._TypeDoc(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNTypeKind2githubᚗcomᚋatriumᚑgatewayᚋatriumᚋgraphᚋmodelᚐTypeKind(ctx context.Context, v any) (model.TypeKind, error) {
+	var res model.TypeKind
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNTypeKind2githubᚗcomᚋatriumᚑgatewayᚋatriumᚋgraphᚋmodelᚐTypeKind(ctx context.Context, sel ast.SelectionSet, v model.TypeKind) graphql.Marshaler {
+	return v
+}
+
+func (ec *executionContext) marshalNViewer2ᚖgithubᚗcomᚋatriumᚑgatewayᚋatriumᚋgraphᚋmodelᚐViewer(ctx context.Context, sel ast.SelectionSet, v *model.Viewer) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "Viewer!")
+		return graphql.Null
+	}
+	return ec._Viewer(ctx, sel, v)
+}
+
 func (ec *executionContext) marshalN__Directive2githubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐDirective(ctx context.Context, sel ast.SelectionSet, v introspection.Directive) graphql.Marshaler {
 	return ec.___Directive(ctx, sel, &v)
 }
@@ -6704,6 +10066,13 @@ func (ec *executionContext) marshalN__TypeKind2string(ctx context.Context, sel a
 	return res
 }
 
+func (ec *executionContext) marshalOAPISchema2ᚖgithubᚗcomᚋatriumᚑgatewayᚋatriumᚋregistryᚐCurrent(ctx context.Context, sel ast.SelectionSet, v *registry.Current) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._APISchema(ctx, sel, v)
+}
+
 func (ec *executionContext) unmarshalOBoolean2bool(ctx context.Context, v any) (bool, error) {
 	res, err := graphql.UnmarshalBoolean(v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -6767,6 +10136,24 @@ func (ec *executionContext) marshalOInt2ᚖint(ctx context.Context, sel ast.Sele
 	_ = sel
 	_ = ctx
 	res := graphql.MarshalInt(*v)
+	return res
+}
+
+func (ec *executionContext) unmarshalOJSON2interface(ctx context.Context, v any) (any, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := graphql.UnmarshalAny(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOJSON2interface(ctx context.Context, sel ast.SelectionSet, v any) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	_ = sel
+	_ = ctx
+	res := graphql.MarshalAny(v)
 	return res
 }
 

@@ -11,6 +11,7 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"sync/atomic"
 	"time"
 
 	"github.com/vektah/gqlparser/v2/ast"
@@ -33,7 +34,8 @@ const maxAttempts = 20
 // Registry publishes and checks subgraphs. It is safe for concurrent use, also by several
 // processes sharing one database: publishes are optimistic and retried on conflict.
 type Registry struct {
-	store *store.Store
+	store   *store.Store
+	current atomic.Pointer[Current] // the newest version Current has parsed
 }
 
 // New returns a registry over st.

@@ -3,18 +3,17 @@ package resolvers
 import (
 	"context"
 	"crypto/sha256"
-	"crypto/subtle"
 	"errors"
 	"fmt"
 	"log/slog"
 	"net/http"
-	"strings"
 
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/99designs/gqlgen/graphql/handler"
 	"github.com/99designs/gqlgen/graphql/handler/extension"
 	"github.com/vektah/gqlparser/v2/gqlerror"
 
+	"github.com/atrium-gateway/atrium/auth"
 	"github.com/atrium-gateway/atrium/auth/issuer"
 	"github.com/atrium-gateway/atrium/graph"
 	"github.com/atrium-gateway/atrium/registry"
@@ -32,12 +31,22 @@ const MaxBodyBytes = 3 * store.MaxSubgraphSDLBytes
 
 // Options configure the registry API's HTTP handler.
 type Options struct {
-	// AdminToken is the bearer token every request must carry. Required.
+	// AdminToken is the bearer token that has every role. Required.
 	AdminToken string
-	// Logger receives internal errors, which clients only see as "internal error".
+	// Logger receives internal errors, which clients only see as "internal error", and
+	// why tokens were refused.
 	Logger *slog.Logger
 	// Issuer, when set, lets the API manage the token issuer's API clients.
 	Issuer *issuer.Issuer
+	// Verifier, when set, admits access tokens of Issuer (it must trust it: Issuer.Trust),
+	// with the roles their scopes give. Other issuers' tokens it accepts are refused. Nil:
+	// the admin token is the only credential.
+	Verifier *auth.Verifier
+	// Roles map token scopes to roles (atrium.yaml portal.roles).
+	Roles Roles
+	// ClientScopes are the scopes a consumer's own API clients are granted at once
+	// (atrium.yaml portal.client_scopes).
+	ClientScopes []string
 }
 
 // Handler serves the registry API over GraphQL-over-HTTP (GET for queries, POST).
@@ -45,10 +54,16 @@ func Handler(reg *registry.Registry, opts Options) (http.Handler, error) {
 	if opts.AdminToken == "" {
 		return nil, errors.New("the registry API needs an admin token")
 	}
+	if opts.Verifier != nil && opts.Issuer == nil {
+		return nil, errors.New("the registry API accepts the token issuer's tokens only: a Verifier needs the Issuer")
+	}
 	if opts.Logger == nil {
 		opts.Logger = slog.Default()
 	}
-	srv := handler.New(graph.NewExecutableSchema(graph.Config{Resolvers: &Resolver{Registry: reg, Issuer: opts.Issuer}}))
+	srv := handler.New(graph.NewExecutableSchema(graph.Config{
+		Resolvers:  &Resolver{Registry: reg, Issuer: opts.Issuer, ClientScopes: opts.ClientScopes},
+		Directives: graph.DirectiveRoot{HasRole: hasRole},
+	}))
 	srv.AddTransport(transport.HTTP{MaxBodyBytes: MaxBodyBytes})
 	srv.Use(extension.Introspection{})
 	srv.SetErrorPresenter(func(ctx context.Context, err error) *gqlerror.Error {
@@ -58,46 +73,15 @@ func Handler(reg *registry.Registry, opts Options) (http.Handler, error) {
 		opts.Logger.ErrorContext(ctx, "registry API: panic", "panic", fmt.Sprint(v), "path", graphql.GetPath(ctx).String())
 		return errInternal
 	})
-	want := sha256.Sum256([]byte(opts.AdminToken))
+	a := &authenticator{opts: opts, admin: sha256.Sum256([]byte(opts.AdminToken))}
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		token, ok := bearer(r)
-		got := sha256.Sum256([]byte(token))
-		// Hashes have a fixed length, so the comparison's time says nothing about the token.
-		if !ok || subtle.ConstantTimeCompare(got[:], want[:]) != 1 {
-			unauthorized(w, ok)
+		c, refused := a.authenticate(r)
+		if refused != nil {
+			refused.write(w)
 			return
 		}
-		srv.ServeHTTP(w, r.WithContext(context.WithValue(r.Context(), publisherKey{}, "admin")))
+		srv.ServeHTTP(w, r.WithContext(withCaller(r.Context(), c)))
 	}), nil
-}
-
-// bearer returns the request's bearer token.
-func bearer(r *http.Request) (string, bool) {
-	scheme, token, ok := strings.Cut(r.Header.Get("Authorization"), " ")
-	if !ok || !strings.EqualFold(scheme, "Bearer") || strings.TrimSpace(token) == "" {
-		return "", false
-	}
-	return strings.TrimSpace(token), true
-}
-
-func unauthorized(w http.ResponseWriter, hadToken bool) {
-	msg, challenge := "the registry API needs the admin token: send Authorization: Bearer <token>", `Bearer realm="atrium-registry"`
-	if hadToken {
-		msg, challenge = "the token is not the admin token", `Bearer realm="atrium-registry", error="invalid_token"`
-	}
-	w.Header().Set("WWW-Authenticate", challenge)
-	w.Header().Set("Content-Type", "application/json")
-	w.Header().Set("Cache-Control", "no-store")
-	w.WriteHeader(http.StatusUnauthorized)
-	_, _ = fmt.Fprintf(w, `{"errors":[{"message":%q,"extensions":{"code":"UNAUTHENTICATED"}}]}`, msg)
-}
-
-type publisherKey struct{}
-
-// publisher names who made the request, for the version history.
-func publisher(ctx context.Context) string {
-	p, _ := ctx.Value(publisherKey{}).(string)
-	return p
 }
 
 var errInternal = errors.New("internal error")
@@ -125,6 +109,9 @@ func present(ctx context.Context, err error, log *slog.Logger) *gqlerror.Error {
 	case errors.Is(err, store.ErrNotFound):
 		out.Message = out.Err.Error() // the cause's words, without gqlerror's location prefix
 		out.Extensions = map[string]any{"code": "NOT_FOUND"}
+	case errors.As(err, new(*errForbidden)):
+		out.Message = out.Err.Error()
+		out.Extensions = map[string]any{"code": "FORBIDDEN"}
 	case errors.Is(err, errInternal):
 		out.Message = errInternal.Error()
 		out.Extensions = map[string]any{"code": "INTERNAL_SERVER_ERROR"}

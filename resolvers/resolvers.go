@@ -1,6 +1,6 @@
 // Package resolvers implements the registry API (schema/registry.graphqls, generated
-// into package graph) over package registry, and serves it over HTTP behind the admin
-// token.
+// into package graph) over package registry, and serves it over HTTP to the admin token
+// and to Atrium access tokens, whose scopes give them roles (@hasRole).
 package resolvers
 
 import (
@@ -20,6 +20,8 @@ type Resolver struct {
 	Registry *registry.Registry
 	// Issuer manages API clients; nil when the token issuer is off.
 	Issuer *issuer.Issuer
+	// ClientScopes are granted at once to the clients a CONSUMER registers.
+	ClientScopes []string
 }
 
 var _ graph.ResolverRoot = (*Resolver)(nil)

@@ -24,6 +24,8 @@ type Options struct {
 	// OpenID Connect: /oauth/…, /.well-known/…).
 	Issuer      http.Handler
 	IssuerPaths []string
+	// Portal, when set, serves the developer portal at /portal/.
+	Portal http.Handler
 	// Authenticate, when set, wraps the GraphQL API (not the playground page, health or
 	// metrics): it verifies the caller's token and puts the principal in the context.
 	Authenticate func(http.Handler) http.Handler
@@ -70,6 +72,10 @@ func New(api http.Handler, opts Options) http.Handler {
 	}
 	for _, p := range opts.IssuerPaths {
 		mux.Handle(p, opts.Issuer)
+	}
+	if opts.Portal != nil {
+		mux.Handle("/portal", opts.Portal)
+		mux.Handle("/portal/", opts.Portal)
 	}
 	return mux
 }

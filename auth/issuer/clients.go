@@ -36,10 +36,17 @@ type ClientSpec struct {
 	Name string
 	// Public clients (browser and native apps) have no secret and must use PKCE.
 	Public bool
-	// Scopes the client may obtain: with client_credentials its tokens carry them (or the
-	// requested subset); for users signing in through it they cap the user's scopes.
-	// Empty caps nothing for users and grants nothing with client_credentials.
+	// Scopes the client asks for. Those granted (all but Pending) are what it may obtain:
+	// with client_credentials its tokens carry them (or the requested subset); for users
+	// signing in through it they cap the user's scopes. Empty caps nothing for users and
+	// grants nothing with client_credentials.
 	Scopes []string
+	// Pending are those of Scopes not granted yet: they wait for an administrator
+	// (GrantScopes). Empty grants all of Scopes, as when an administrator registers it.
+	Pending []string
+	// Owner is the subject of the user registering the client; empty for a client
+	// registered with the admin token.
+	Owner string
 	// GrantTypes it may use; default client_credentials for a confidential client,
 	// authorization_code and refresh_token for a public one.
 	GrantTypes []string
@@ -48,11 +55,14 @@ type ClientSpec struct {
 	RedirectURIs []string
 }
 
-// Client is a registered API client, as listed (never with its secret).
+// Client is a registered API client, as listed (never with its secret). Scopes are those
+// granted, RequestedScopes those asked for: the difference waits for an administrator.
 type Client struct {
 	ID, Name                         string
 	Public                           bool
+	Owner                            string
 	Scopes, GrantTypes, RedirectURIs []string
+	RequestedScopes                  []string
 	CreatedAt, UpdatedAt             time.Time
 }
 
@@ -75,9 +85,10 @@ func (c *ClientSpec) normalize() error {
 	if len(c.Name) > 200 {
 		problems = append(problems, "name: at most 200 characters")
 	}
-	for _, s := range c.Scopes {
-		if !scopeRE.MatchString(s) || len(s) > 200 {
-			problems = append(problems, fmt.Sprintf("scope %q: not a valid scope (printable characters, no spaces or quotes)", truncate(s)))
+	problems = append(problems, scopeProblems(c.Scopes)...)
+	for _, s := range c.Pending {
+		if !slices.Contains(c.Scopes, s) {
+			problems = append(problems, fmt.Sprintf("pending scope %q: not among the scopes asked for", truncate(s)))
 		}
 	}
 	if len(c.GrantTypes) == 0 {
@@ -107,6 +118,16 @@ func (c *ClientSpec) normalize() error {
 		return fmt.Errorf("%w: %s", ErrInvalidClient, strings.Join(problems, "; "))
 	}
 	return nil
+}
+
+func scopeProblems(scopes []string) []string {
+	var problems []string
+	for _, s := range scopes {
+		if !scopeRE.MatchString(s) || len(s) > 200 {
+			problems = append(problems, fmt.Sprintf("scope %q: not a valid scope (printable characters, no spaces or quotes)", truncate(s)))
+		}
+	}
+	return problems
 }
 
 // ErrInvalidClient wraps what is wrong with a ClientSpec.
@@ -159,18 +180,33 @@ func (i *Issuer) CreateClient(ctx context.Context, spec ClientSpec) (Client, str
 		secret = "atr_" + randomString(32)
 		hash = hashSecret(secret)
 	}
-	err := i.st.CreateOAuthClient(ctx, store.OAuthClient{ID: spec.ID, Name: spec.Name, SecretHash: hash,
-		Scopes: spec.Scopes, GrantTypes: spec.GrantTypes, RedirectURIs: spec.RedirectURIs})
+	granted := slices.DeleteFunc(slices.Clone(spec.Scopes), func(s string) bool { return slices.Contains(spec.Pending, s) })
+	err := i.st.CreateOAuthClient(ctx, store.OAuthClient{ID: spec.ID, Name: spec.Name, SecretHash: hash, Owner: spec.Owner,
+		Scopes: granted, RequestedScopes: spec.Scopes, GrantTypes: spec.GrantTypes, RedirectURIs: spec.RedirectURIs})
 	if err != nil {
 		return Client{}, "", err
 	}
-	c, err := i.st.OAuthClient(ctx, spec.ID)
-	return clientOf(c), secret, err
+	c, err := i.Client(ctx, spec.ID)
+	return c, secret, err
 }
 
-// Clients lists the registered clients.
+// Client returns the client of that ID, or an error wrapping store.ErrNotFound.
+func (i *Issuer) Client(ctx context.Context, id string) (Client, error) {
+	c, err := i.st.OAuthClient(ctx, id)
+	return clientOf(c), err
+}
+
+// Clients lists the registered clients by ID.
 func (i *Issuer) Clients(ctx context.Context) ([]Client, error) {
-	rows, err := i.st.OAuthClients(ctx)
+	return clientsOf(i.st.OAuthClients(ctx))
+}
+
+// ClientsOwnedBy lists the clients owner registered, by ID; none for "".
+func (i *Issuer) ClientsOwnedBy(ctx context.Context, owner string) ([]Client, error) {
+	return clientsOf(i.st.OAuthClientsOwnedBy(ctx, owner))
+}
+
+func clientsOf(rows []store.OAuthClient, err error) ([]Client, error) {
 	if err != nil {
 		return nil, err
 	}
@@ -179,6 +215,27 @@ func (i *Issuer) Clients(ctx context.Context) ([]Client, error) {
 		out[n] = clientOf(r)
 	}
 	return out, nil
+}
+
+// GrantScopes sets the scopes a client is granted (what it asked for is kept). Taking a
+// scope away revokes every token issued to the client, so that none keeps it; adding
+// scopes revokes nothing. Its next tokens carry the new grant.
+func (i *Issuer) GrantScopes(ctx context.Context, id string, scopes []string) (Client, error) {
+	if problems := scopeProblems(scopes); len(problems) > 0 {
+		return Client{}, fmt.Errorf("%w: %s", ErrInvalidClient, strings.Join(problems, "; "))
+	}
+	var unique []string
+	for _, s := range scopes {
+		unique = appendNew(unique, s)
+	}
+	revoked, err := i.st.SetOAuthClientScopes(ctx, id, unique)
+	if err != nil {
+		return Client{}, err
+	}
+	if revoked {
+		i.revocations.poke()
+	}
+	return i.Client(ctx, id)
 }
 
 // RotateSecret gives a confidential client a new secret, returned this once; the old
@@ -205,8 +262,9 @@ func (i *Issuer) DeleteClient(ctx context.Context, id string) error {
 }
 
 func clientOf(c store.OAuthClient) Client {
-	return Client{ID: c.ID, Name: c.Name, Public: c.SecretHash == "", Scopes: c.Scopes, GrantTypes: c.GrantTypes,
-		RedirectURIs: c.RedirectURIs, CreatedAt: c.CreatedAt, UpdatedAt: c.UpdatedAt}
+	return Client{ID: c.ID, Name: c.Name, Public: c.SecretHash == "", Owner: c.Owner, Scopes: c.Scopes,
+		RequestedScopes: c.RequestedScopes, GrantTypes: c.GrantTypes, RedirectURIs: c.RedirectURIs,
+		CreatedAt: c.CreatedAt, UpdatedAt: c.UpdatedAt}
 }
 
 // opClient is a registered client as zitadel's op sees it.

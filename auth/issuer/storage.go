@@ -517,8 +517,9 @@ func (s *storage) ClientCredentials(ctx context.Context, id, secret string) (op.
 	return s.client(ctx, id)
 }
 
-// ClientCredentialsTokenRequest grants the client its registered scopes, or those asked
-// for, which must be among them.
+// ClientCredentialsTokenRequest grants the client its granted scopes, or those asked for,
+// which must be among them: scopes it asked for at registration and is not granted yet
+// (store.OAuthClient.RequestedScopes) are never issued.
 func (s *storage) ClientCredentialsTokenRequest(ctx context.Context, id string, scopes []string) (op.TokenRequest, error) {
 	c, err := s.client(ctx, id)
 	if err != nil {

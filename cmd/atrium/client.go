@@ -3,6 +3,7 @@ package main
 import (
 	"fmt"
 	"io"
+	"slices"
 	"strings"
 	"text/tabwriter"
 	"time"
@@ -23,12 +24,15 @@ authorization_code and PKCE (browser and native apps), or exchange an identity p
 token (token exchange). docs/identity.md explains each.
 
 A confidential client's secret is printed once, when it is created or rotated: only its
-hash is kept. The registry API's URL and admin token are found as for 'atrium subgraph'.`,
+hash is kept. Clients users register through the registry API (the developer portal) may
+wait for scopes they asked for: 'list' shows them as pending, and 'grant' grants them.
+The registry API's URL and admin token are found as for 'atrium subgraph'.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error { return cmd.Help() },
 	}
 	api.register(cmd)
-	cmd.AddCommand(clientCreateCommand(&api), clientListCommand(&api), clientRotateCommand(&api), clientDeleteCommand(&api))
+	cmd.AddCommand(clientCreateCommand(&api), clientListCommand(&api), clientGrantCommand(&api), clientRotateCommand(&api),
+		clientDeleteCommand(&api))
 	return cmd
 }
 
@@ -77,6 +81,9 @@ func printNewClient(out io.Writer, c *client.NewAPIClient, asJSON bool, what str
 	if len(c.Client.Scopes) > 0 {
 		fmt.Fprintf(out, "  scopes:      %s\n", strings.Join(c.Client.Scopes, " "))
 	}
+	if pending := c.Client.Pending(); len(pending) > 0 {
+		fmt.Fprintf(out, "  pending:     %s (until an administrator grants them)\n", strings.Join(pending, " "))
+	}
 	if c.Secret == "" {
 		_, err := fmt.Fprintln(out, "  public client: no secret; use PKCE")
 		return err
@@ -110,21 +117,73 @@ func clientListCommand(api *registryFlags) *cobra.Command {
 				return err
 			}
 			tw := tabwriter.NewWriter(out, 0, 4, 2, ' ', 0)
-			fmt.Fprintln(tw, "ID\tTYPE\tGRANT TYPES\tSCOPES\tCREATED")
+			fmt.Fprintln(tw, "ID\tTYPE\tOWNER\tGRANT TYPES\tSCOPES\tPENDING\tCREATED")
 			for _, cl := range clients {
 				kind := "confidential"
 				if cl.Public {
 					kind = "public"
 				}
-				scopes := strings.Join(cl.Scopes, " ")
-				if scopes == "" {
-					scopes = "-"
-				}
-				fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", cl.ID, kind, strings.Join(cl.GrantTypes, ","), scopes, cl.CreatedAt.UTC().Format(time.RFC3339))
+				fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\n", cl.ID, kind, orDash(cl.Owner), strings.Join(cl.GrantTypes, ","),
+					orDash(strings.Join(cl.Scopes, " ")), orDash(strings.Join(cl.Pending(), " ")), cl.CreatedAt.UTC().Format(time.RFC3339))
 			}
 			return tw.Flush()
 		},
 	}
+	cmd.Flags().BoolVar(&asJSON, "json", false, "print the answer as JSON")
+	return cmd
+}
+
+func orDash(s string) string {
+	if s == "" {
+		return "-"
+	}
+	return s
+}
+
+func clientGrantCommand(api *registryFlags) *cobra.Command {
+	var scopes []string
+	var asJSON bool
+	cmd := &cobra.Command{
+		Use:   "grant <id>",
+		Short: "Grant a client the scopes it waits for, or set its scopes with --scope",
+		Long: `Without --scope, grant a client every scope it asked for and waits for (pending in 'atrium
+client list'), keeping those it has. With --scope, set the scopes it is granted to exactly
+those given: taking one away revokes the client's tokens. Its next tokens carry the new
+grant. Needs the admin token (or the ADMIN role).`,
+		Example: "  atrium client grant client-x2Jd9q\n  atrium client grant client-x2Jd9q --scope reviews:read --scope orders:read",
+		Args:    cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			c, err := api.connect()
+			if err != nil {
+				return err
+			}
+			if len(scopes) == 0 {
+				clients, err := c.Clients(cmd.Context())
+				if err != nil {
+					return c.explain(err)
+				}
+				i := slices.IndexFunc(clients, func(cl client.APIClient) bool { return cl.ID == args[0] })
+				if i < 0 {
+					return fmt.Errorf("there is no API client %q among those this token sees: see 'atrium client list'", args[0])
+				}
+				scopes = append(slices.Clone(clients[i].Scopes), clients[i].Pending()...)
+			}
+			granted, err := c.GrantClientScopes(cmd.Context(), args[0], scopes)
+			if err != nil {
+				return c.explain(err)
+			}
+			out := cmd.OutOrStdout()
+			if asJSON {
+				return printJSON(out, granted)
+			}
+			fmt.Fprintf(out, "client %s is granted: %s\n", granted.ID, orDash(strings.Join(granted.Scopes, " ")))
+			if pending := granted.Pending(); len(pending) > 0 {
+				fmt.Fprintf(out, "  still pending: %s\n", strings.Join(pending, " "))
+			}
+			return nil
+		},
+	}
+	cmd.Flags().StringSliceVar(&scopes, "scope", nil, "a scope to grant (repeatable); the client is granted exactly these")
 	cmd.Flags().BoolVar(&asJSON, "json", false, "print the answer as JSON")
 	return cmd
 }

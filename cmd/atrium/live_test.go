@@ -29,7 +29,12 @@ const liveToken = "live-test-token"
 // it answers /health.
 func liveServe(t *testing.T, args ...string) string {
 	t.Helper()
-	addr := freeAddr(t)
+	return liveServeAt(t, freeAddr(t), args...)
+}
+
+// liveServeAt is liveServe on a given address, for tests that must know it beforehand.
+func liveServeAt(t *testing.T, addr string, args ...string) string {
+	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)
 	go func() {

@@ -276,7 +276,7 @@ func TestRegistryCommandsReadTheEnvironment(t *testing.T) {
 	_, err = run(t, t.Context(), "subgraph", "list", "--token", testAdminToken)
 	require.NoError(t, err, "--token wins over the environment")
 	_, err = run(t, t.Context(), "subgraph", "list")
-	require.ErrorContains(t, err, "refused the admin token from $ATRIUM_TOKEN")
+	require.ErrorContains(t, err, "refused the token from $ATRIUM_TOKEN")
 	assert.NotContains(t, err.Error(), "wrong-env-token")
 
 	t.Setenv(registryEndpointEnv, freeEndpoint(t))
@@ -305,7 +305,7 @@ func TestRegistryCommandsReadTheServedTokenFile(t *testing.T) {
 
 	require.NoError(t, os.WriteFile(filepath.Join(dir, ".atrium", "admin-token"), []byte("stale-token\n"), 0o600))
 	_, err = run(t, t.Context(), "subgraph", "list", "--endpoint", endpoint)
-	require.ErrorContains(t, err, "refused the admin token from ./.atrium/admin-token")
+	require.ErrorContains(t, err, "refused the token from ./.atrium/admin-token")
 	assert.NotContains(t, err.Error(), "stale-token")
 }
 
@@ -316,7 +316,7 @@ func TestRegistryCommandsExplainFailures(t *testing.T) {
 
 	out, err := run(t, ctx, "subgraph", "list", "--endpoint", endpoint, "--token", "not-the-token")
 	require.Error(t, err)
-	assert.Contains(t, err.Error(), "refused the admin token from --token")
+	assert.Contains(t, err.Error(), "refused the token from --token")
 	assert.NotContains(t, err.Error()+out, "not-the-token", "the token is never printed")
 
 	down := freeEndpoint(t)

@@ -58,7 +58,9 @@ SQLite file or a PostgreSQL server, which several gateways can share: each follo
 versions within about a second (LISTEN/NOTIFY, with polling as the fallback).
 
 The registry API needs an admin token: --admin-token, or $ATRIUM_ADMIN_TOKEN, or else
-one generated at first start into ./.atrium/admin-token, where the CLI finds it.
+one generated at first start into ./.atrium/admin-token, where the CLI finds it. It also
+accepts the access tokens of Atrium's token issuer, with the roles their scopes give
+(atrium.yaml portal:, docs/registry.md#authentication-and-roles).
 
 With --supergraph the gateway serves that file instead, and reloads it when it changes
 (a file that does not load is logged and the previous supergraph keeps serving).`,
@@ -144,7 +146,16 @@ With --supergraph the gateway serves that file instead, and reloads it when it c
 					}
 					routes.Issuer, routes.IssuerPaths = iss.Handler(), iss.Paths()
 				}
-				if routes.Registry, err = resolvers.Handler(registry.New(st), resolvers.Options{AdminToken: token, Issuer: iss}); err != nil {
+				portal := cfg.Portal.WithDefaults()
+				api := resolvers.Options{AdminToken: token, Issuer: iss, Roles: resolvers.Roles(portal.Roles), ClientScopes: portal.ClientScopes}
+				if iss != nil {
+					api.Verifier = verifier // it trusts iss (above): the API admits Atrium's tokens
+				}
+				reg := registry.New(st)
+				if routes.Registry, err = resolvers.Handler(reg, api); err != nil {
+					return err
+				}
+				if routes.Portal, err = servePortal(ctx, reg, iss, "http://"+ln.Addr().String()); err != nil {
 					return err
 				}
 				// Usage feeds schema checks. The recorder outlives the HTTP server, so that

@@ -38,7 +38,7 @@ type registryFlags struct {
 func (f *registryFlags) register(cmd *cobra.Command) {
 	pf := cmd.PersistentFlags()
 	pf.StringVar(&f.endpoint, "endpoint", "", "URL of the registry API (default: $"+registryEndpointEnv+", else "+defaultRegistryEndpoint+", where 'atrium serve' serves it by default)")
-	pf.StringVar(&f.token, "token", "", "admin token of the registry API (default: $"+registryTokenEnv+", else the contents of ./"+adminTokenFile+", the file 'atrium serve' writes when it generates the token)")
+	pf.StringVar(&f.token, "token", "", "admin token of the registry API, or an Atrium access token with the role needed (default: $"+registryTokenEnv+", else the contents of ./"+adminTokenFile+", the file 'atrium serve' writes when it generates the token)")
 }
 
 // registryClient is a client of the registry API that knows where its endpoint and
@@ -96,8 +96,8 @@ func (c *registryClient) explain(err error) error {
 		return fmt.Errorf("the registry at %s needs its admin token, and none was given: pass --token, set $%s, or run this in the folder where 'atrium serve' wrote %s",
 			c.shown, registryTokenEnv, adminTokenFile)
 	case errors.As(err, &refused) && refused.Status == http.StatusUnauthorized:
-		return fmt.Errorf("the registry at %s refused the admin token from %s: pass the token 'atrium serve' was configured with (or wrote to %s) with --token or $%s",
-			c.shown, c.tokenFrom, adminTokenFile, registryTokenEnv)
+		return fmt.Errorf("the registry at %s refused the token from %s (%s): pass the admin token 'atrium serve' was configured with (or wrote to %s), or a valid Atrium access token, with --token or $%s",
+			c.shown, c.tokenFrom, refused.Error(), adminTokenFile, registryTokenEnv)
 	case errors.As(err, &refused) && len(refused.Messages) == 0:
 		return fmt.Errorf("%s answered %d %s: is it the registry API? 'atrium serve' serves it at the path %s",
 			c.shown, refused.Status, http.StatusText(refused.Status), resolvers.Path)

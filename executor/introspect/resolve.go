@@ -112,7 +112,7 @@ func (e *exec) schemaField(buf []byte, f *ast.Field, from, to int) ([]byte, erro
 		}
 		e.dirs = e.dirs[:0]
 		for _, d := range s.Directives {
-			if _, dep := deprecation(d.Directives); all || !dep {
+			if _, dep := Deprecation(d.Directives); all || !dep {
 				e.dirs = append(e.dirs, d)
 			}
 		}
@@ -191,7 +191,7 @@ func (e *exec) namedTypeField(buf []byte, def *ast.Definition, f *ast.Field, fro
 			if strings.HasPrefix(fd.Name, "__") {
 				return object{}, false
 			}
-			_, dep := deprecation(fd.Directives)
+			_, dep := Deprecation(fd.Directives)
 			return object{kind: kindField, field: fd}, all || !dep
 		})
 	case "interfaces":
@@ -223,7 +223,7 @@ func (e *exec) namedTypeField(buf []byte, def *ast.Definition, f *ast.Field, fro
 		}
 		values := def.EnumValues
 		return e.list(buf, kindEnumValue, from, to, len(values), func(i int) (object, bool) {
-			_, dep := deprecation(values[i].Directives)
+			_, dep := Deprecation(values[i].Directives)
 			return object{kind: kindEnumValue, value: values[i]}, all || !dep
 		})
 	case "inputFields":
@@ -236,7 +236,7 @@ func (e *exec) namedTypeField(buf []byte, def *ast.Definition, f *ast.Field, fro
 		}
 		fields := def.Fields
 		return e.list(buf, kindInputValue, from, to, len(fields), func(i int) (object, bool) {
-			_, dep := deprecation(fields[i].Directives)
+			_, dep := Deprecation(fields[i].Directives)
 			return object{kind: kindInputValue, field: fields[i]}, all || !dep
 		})
 	case "ofType":
@@ -270,7 +270,7 @@ func (e *exec) args(buf []byte, args ast.ArgumentDefinitionList, f *ast.Field, f
 		return buf, err
 	}
 	return e.list(buf, kindInputValue, from, to, len(args), func(i int) (object, bool) {
-		_, dep := deprecation(args[i].Directives)
+		_, dep := Deprecation(args[i].Directives)
 		return object{kind: kindInputValue, arg: args[i]}, all || !dep
 	})
 }
@@ -338,10 +338,10 @@ func (e *exec) directiveField(buf []byte, d *ast.DirectiveDefinition, f *ast.Fie
 func appendDeprecation(buf []byte, dirs ast.DirectiveList, f *ast.Field) ([]byte, error) {
 	switch f.Name {
 	case "isDeprecated":
-		_, dep := deprecation(dirs)
+		_, dep := Deprecation(dirs)
 		return appendBool(buf, dep), nil
 	case "deprecationReason":
-		reason, dep := deprecation(dirs)
+		reason, dep := Deprecation(dirs)
 		if !dep {
 			return append(buf, "null"...), nil
 		}
@@ -350,10 +350,10 @@ func appendDeprecation(buf []byte, dirs ast.DirectiveList, f *ast.Field) ([]byte
 	return buf, errUnknownField
 }
 
-// deprecation returns the reason of the first @deprecated in dirs, as graphql-js's
+// Deprecation returns the reason of the first @deprecated in dirs, as graphql-js's
 // getDeprecationReason does: a missing reason is the default one, and an explicit
 // `reason: null` means not deprecated.
-func deprecation(dirs ast.DirectiveList) (reason string, deprecated bool) {
+func Deprecation(dirs ast.DirectiveList) (reason string, deprecated bool) {
 	d := dirs.ForName("deprecated")
 	if d == nil {
 		return "", false

@@ -3,8 +3,21 @@
 package model
 
 import (
+	"bytes"
+	"fmt"
+	"io"
+	"strconv"
+
 	"github.com/atrium-gateway/atrium/auth/issuer"
 )
+
+type ArgDoc struct {
+	Name        string  `json:"name"`
+	Description *string `json:"description,omitempty"`
+	Type        string  `json:"type"`
+	// The default value as a GraphQL literal, e.g. `5` or `[RED,BLUE]`; null when none.
+	DefaultValue *string `json:"defaultValue,omitempty"`
+}
 
 type CheckSubgraphInput struct {
 	Name string `json:"name"`
@@ -19,12 +32,12 @@ type CheckSubgraphInput struct {
 }
 
 type CreateClientInput struct {
-	// The client_id; generated when left out. 1-64 letters, digits, '.', '_' or '-'.
+	// The client_id; generated when left out (always, for a CONSUMER). 1-64 letters, digits, '.', '_' or '-'.
 	ID   *string `json:"id,omitempty"`
 	Name *string `json:"name,omitempty"`
 	// A public client (browser or native app) has no secret and must use PKCE.
 	Public *bool `json:"public,omitempty"`
-	// Scopes the client may obtain (client_credentials), or caps for users signing in through it.
+	// Scopes the client asks for: to obtain (client_credentials), or caps for users signing in through it. See APIClient.scopes for those granted.
 	Scopes []string `json:"scopes,omitempty"`
 	// Grant types: client_credentials (default for confidential clients), authorization_code and refresh_token (default for public ones), urn:ietf:params:oauth:grant-type:token-exchange.
 	GrantTypes []string `json:"grantTypes,omitempty"`
@@ -43,6 +56,30 @@ type DeleteSubgraphInput struct {
 	Message *string `json:"message,omitempty"`
 }
 
+type EnumValueDoc struct {
+	Name              string  `json:"name"`
+	Description       *string `json:"description,omitempty"`
+	Deprecated        bool    `json:"deprecated"`
+	DeprecationReason *string `json:"deprecationReason,omitempty"`
+}
+
+type FieldDoc struct {
+	Name        string  `json:"name"`
+	Description *string `json:"description,omitempty"`
+	// The field's type as SDL writes it, e.g. `[Review!]!`.
+	Type string `json:"type"`
+	// The arguments of an object or interface field; empty for input fields.
+	Args []*ArgDoc `json:"args"`
+	// An input field's default value as a GraphQL literal; null for other fields and when none.
+	DefaultValue      *string `json:"defaultValue,omitempty"`
+	Deprecated        bool    `json:"deprecated"`
+	DeprecationReason *string `json:"deprecationReason,omitempty"`
+	// The subgraphs that can resolve this field (the supergraph's @join__field and @join__type),
+	// sorted; empty for input fields. Internal: names the backends behind the gateway, so it is
+	// for owners (OWNER role).
+	Subgraphs []string `json:"subgraphs"`
+}
+
 type Mutation struct {
 }
 
@@ -58,4 +95,162 @@ type PublishSubgraphInput struct {
 }
 
 type Query struct {
+}
+
+type QueryPlan struct {
+	// The plan as text, as `atrium plan` prints it and the gateway's debug mode returns it (extensions.queryPlanText).
+	Text string `json:"text"`
+	// The plan in Apollo's JSON shape, as `atrium plan --json` prints it.
+	JSON string `json:"json"`
+}
+
+type TypeDoc struct {
+	Name        string   `json:"name"`
+	Kind        TypeKind `json:"kind"`
+	Description *string  `json:"description,omitempty"`
+	// The fields of an object or interface, the input fields of an input object; else empty.
+	Fields []*FieldDoc `json:"fields"`
+	// The values of an enum; else empty.
+	EnumValues []*EnumValueDoc `json:"enumValues"`
+	// The object types of a union, or implementing an interface, sorted; else empty.
+	PossibleTypes []string `json:"possibleTypes"`
+	// The interfaces an object or interface type implements.
+	Interfaces []string `json:"interfaces"`
+}
+
+// The caller of the API.
+type Viewer struct {
+	// The token's subject: a user's ID at the identity provider, or an API client's ID; `admin` for the admin token.
+	Subject string `json:"subject"`
+	// For people: the token's name, preferred_username or email claim, else the subject; `Administrator` for the admin token.
+	Name  string  `json:"name"`
+	Email *string `json:"email,omitempty"`
+	// Every role the caller has, lowest first.
+	Roles []Role `json:"roles"`
+	// The API client the token was issued to (the app a user signed in through); null for the admin token.
+	ClientID *string `json:"clientID,omitempty"`
+}
+
+// Who may use a field of this API. ADMIN implies OWNER, and OWNER implies CONSUMER.
+type Role string
+
+const (
+	// Any caller with a valid Atrium access token (a signed-in user or an API client).
+	RoleConsumer Role = "CONSUMER"
+	// Subgraph owners: they read the registry, and check, publish and delete subgraphs.
+	RoleOwner Role = "OWNER"
+	// Administrators: everything, including granting scopes to API clients.
+	RoleAdmin Role = "ADMIN"
+)
+
+var AllRole = []Role{
+	RoleConsumer,
+	RoleOwner,
+	RoleAdmin,
+}
+
+func (e Role) IsValid() bool {
+	switch e {
+	case RoleConsumer, RoleOwner, RoleAdmin:
+		return true
+	}
+	return false
+}
+
+func (e Role) String() string {
+	return string(e)
+}
+
+func (e *Role) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = Role(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid Role", str)
+	}
+	return nil
+}
+
+func (e Role) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *Role) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e Role) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+type TypeKind string
+
+const (
+	TypeKindObject      TypeKind = "OBJECT"
+	TypeKindInterface   TypeKind = "INTERFACE"
+	TypeKindUnion       TypeKind = "UNION"
+	TypeKindEnum        TypeKind = "ENUM"
+	TypeKindInputObject TypeKind = "INPUT_OBJECT"
+	TypeKindScalar      TypeKind = "SCALAR"
+)
+
+var AllTypeKind = []TypeKind{
+	TypeKindObject,
+	TypeKindInterface,
+	TypeKindUnion,
+	TypeKindEnum,
+	TypeKindInputObject,
+	TypeKindScalar,
+}
+
+func (e TypeKind) IsValid() bool {
+	switch e {
+	case TypeKindObject, TypeKindInterface, TypeKindUnion, TypeKindEnum, TypeKindInputObject, TypeKindScalar:
+		return true
+	}
+	return false
+}
+
+func (e TypeKind) String() string {
+	return string(e)
+}
+
+func (e *TypeKind) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = TypeKind(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid TypeKind", str)
+	}
+	return nil
+}
+
+func (e TypeKind) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *TypeKind) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e TypeKind) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
 }

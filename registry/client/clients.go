@@ -2,19 +2,35 @@ package client
 
 import (
 	"context"
+	"slices"
 	"time"
 )
 
 // APIClient is an API client of the token issuer, as the registry lists it.
 type APIClient struct {
-	ID           string    `json:"id"`
-	Name         string    `json:"name"`
-	Public       bool      `json:"public"`
-	Scopes       []string  `json:"scopes"`
-	GrantTypes   []string  `json:"grantTypes"`
-	RedirectURIs []string  `json:"redirectURIs"`
-	CreatedAt    time.Time `json:"createdAt"`
-	UpdatedAt    time.Time `json:"updatedAt"`
+	ID     string `json:"id"`
+	Name   string `json:"name"`
+	Public bool   `json:"public"`
+	// Owner is the subject of the user who registered it; "" for the admin token's.
+	Owner string `json:"owner,omitempty"`
+	// Scopes are those granted; RequestedScopes those asked for (see Pending).
+	Scopes          []string  `json:"scopes"`
+	RequestedScopes []string  `json:"requestedScopes"`
+	GrantTypes      []string  `json:"grantTypes"`
+	RedirectURIs    []string  `json:"redirectURIs"`
+	CreatedAt       time.Time `json:"createdAt"`
+	UpdatedAt       time.Time `json:"updatedAt"`
+}
+
+// Pending are the scopes the client asked for and is not granted yet.
+func (c APIClient) Pending() []string {
+	var out []string
+	for _, s := range c.RequestedScopes {
+		if !slices.Contains(c.Scopes, s) {
+			out = append(out, s)
+		}
+	}
+	return out
 }
 
 // NewAPIClient is what creating a client (or rotating its secret) answers: the secret is
@@ -31,7 +47,7 @@ type APIClientSpec struct {
 	Scopes, GrantTypes, RedirectURIs []string
 }
 
-const apiClientFields = `id name public scopes grantTypes redirectURIs createdAt updatedAt`
+const apiClientFields = `id name public owner scopes requestedScopes grantTypes redirectURIs createdAt updatedAt`
 
 // Clients lists the API clients.
 func (c *Client) Clients(ctx context.Context) ([]APIClient, error) {
@@ -71,4 +87,15 @@ func (c *Client) RotateClientSecret(ctx context.Context, id string) (*NewAPIClie
 // DeleteClient removes a client and revokes its tokens.
 func (c *Client) DeleteClient(ctx context.Context, id string) error {
 	return c.Do(ctx, `mutation($id: ID!) { deleteClient(id: $id) }`, map[string]any{"id": id}, nil)
+}
+
+// GrantClientScopes sets the scopes a client is granted (an administrator's call).
+func (c *Client) GrantClientScopes(ctx context.Context, id string, scopes []string) (*APIClient, error) {
+	if scopes == nil {
+		scopes = []string{}
+	}
+	var data struct{ GrantClientScopes APIClient }
+	err := c.Do(ctx, `mutation($id: ID!, $scopes: [String!]!) { grantClientScopes(id: $id, scopes: $scopes) { `+apiClientFields+` } }`,
+		map[string]any{"id": id, "scopes": scopes}, &data)
+	return &data.GrantClientScopes, err
 }

@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 )
@@ -27,10 +28,16 @@ type OAuthClient struct {
 	Name string
 	// SecretHash is the hex SHA-256 of the client secret; "" for a public client.
 	SecretHash string
-	// Scopes the client may obtain; GrantTypes it may use; RedirectURIs it may be sent
-	// back to after a sign-in.
+	// Owner is the subject of the user who registered the client; "" for one registered
+	// with the admin token.
+	Owner string
+	// Scopes the client is granted (may obtain); GrantTypes it may use; RedirectURIs it
+	// may be sent back to after a sign-in.
 	Scopes, GrantTypes, RedirectURIs []string
-	CreatedAt, UpdatedAt             time.Time
+	// RequestedScopes are the scopes it asked for; those not in Scopes wait for an
+	// administrator.
+	RequestedScopes      []string
+	CreatedAt, UpdatedAt time.Time
 }
 
 // CreateOAuthClient registers c; ErrConflict when its ID is taken.
@@ -40,9 +47,10 @@ func (s *Store) CreateOAuthClient(ctx context.Context, c OAuthClient) error {
 	}
 	at := s.timeArg(now())
 	res, err := s.writer.ExecContext(ctx, `
-		INSERT INTO oauth_clients (id, name, secret_hash, scopes, grant_types, redirect_uris, created_at, updated_at)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $7) ON CONFLICT (id) DO NOTHING`,
-		c.ID, c.Name, c.SecretHash, joinList(c.Scopes), joinList(c.GrantTypes), joinList(c.RedirectURIs), at)
+		INSERT INTO oauth_clients (id, name, secret_hash, owner, scopes, requested_scopes, grant_types, redirect_uris, created_at, updated_at)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $9) ON CONFLICT (id) DO NOTHING`,
+		c.ID, c.Name, c.SecretHash, c.Owner, joinList(c.Scopes), joinList(c.RequestedScopes), joinList(c.GrantTypes),
+		joinList(c.RedirectURIs), at)
 	if err != nil {
 		return fmt.Errorf("create client %q: %w", c.ID, err)
 	}
@@ -52,7 +60,8 @@ func (s *Store) CreateOAuthClient(ctx context.Context, c OAuthClient) error {
 	return nil
 }
 
-const oauthClientColumns = `SELECT id, name, secret_hash, scopes, grant_types, redirect_uris, created_at, updated_at FROM oauth_clients`
+const oauthClientColumns = `SELECT id, name, secret_hash, owner, scopes, requested_scopes, grant_types, redirect_uris,
+	created_at, updated_at FROM oauth_clients`
 
 // OAuthClient returns the client of that ID, or ErrNotFound.
 func (s *Store) OAuthClient(ctx context.Context, id string) (OAuthClient, error) {
@@ -68,10 +77,22 @@ func (s *Store) OAuthClient(ctx context.Context, id string) (OAuthClient, error)
 
 // OAuthClients lists every client by ID.
 func (s *Store) OAuthClients(ctx context.Context) ([]OAuthClient, error) {
+	return s.oauthClients(ctx, oauthClientColumns+` ORDER BY id`)
+}
+
+// OAuthClientsOwnedBy lists the clients owner registered, by ID; none for "".
+func (s *Store) OAuthClientsOwnedBy(ctx context.Context, owner string) ([]OAuthClient, error) {
+	if owner == "" {
+		return nil, nil // "" marks clients registered with the admin token: nobody's
+	}
+	return s.oauthClients(ctx, oauthClientColumns+` WHERE owner = $1 ORDER BY id`, owner)
+}
+
+func (s *Store) oauthClients(ctx context.Context, query string, args ...any) ([]OAuthClient, error) {
 	if err := s.usable(); err != nil {
 		return nil, err
 	}
-	rows, err := s.reader.QueryContext(ctx, oauthClientColumns+` ORDER BY id`)
+	rows, err := s.reader.QueryContext(ctx, query, args...)
 	if err != nil {
 		return nil, fmt.Errorf("list clients: %w", err)
 	}
@@ -89,10 +110,11 @@ func (s *Store) OAuthClients(ctx context.Context) ([]OAuthClient, error) {
 
 func scanOAuthClient(row interface{ Scan(...any) error }) (OAuthClient, error) {
 	var c OAuthClient
-	var scopes, grants, redirects string
-	err := row.Scan(&c.ID, &c.Name, &c.SecretHash, &scopes, &grants, &redirects,
+	var scopes, requested, grants, redirects string
+	err := row.Scan(&c.ID, &c.Name, &c.SecretHash, &c.Owner, &scopes, &requested, &grants, &redirects,
 		timeColumn{&c.CreatedAt}, timeColumn{&c.UpdatedAt})
-	c.Scopes, c.GrantTypes, c.RedirectURIs = splitList(scopes), splitList(grants), splitList(redirects)
+	c.Scopes, c.RequestedScopes = splitList(scopes), splitList(requested)
+	c.GrantTypes, c.RedirectURIs = splitList(grants), splitList(redirects)
 	return c, err
 }
 
@@ -111,6 +133,47 @@ func (s *Store) SetOAuthClientSecret(ctx context.Context, id, secretHash string)
 		return fmt.Errorf("client %q: %w", id, ErrNotFound)
 	}
 	return nil
+}
+
+// SetOAuthClientScopes replaces the scopes a client is granted; ErrNotFound when there is
+// no such client. When a scope it had is taken away, every token issued to the client is
+// revoked in the same transaction (they may carry that scope, and refresh tokens would
+// keep it), and revoked reports so.
+func (s *Store) SetOAuthClientScopes(ctx context.Context, id string, scopes []string) (revoked bool, err error) {
+	if err := s.usable(); err != nil {
+		return false, err
+	}
+	tx, err := s.writer.BeginTx(ctx, nil)
+	if err != nil {
+		return false, err
+	}
+	defer rollback(tx)
+	var old string
+	err = tx.QueryRowContext(ctx, `SELECT scopes FROM oauth_clients WHERE id = $1`+s.forUpdate(), id).Scan(&old)
+	if errors.Is(err, sql.ErrNoRows) {
+		return false, fmt.Errorf("client %q: %w", id, ErrNotFound)
+	}
+	if err != nil {
+		return false, fmt.Errorf("read the scopes of client %q: %w", id, err)
+	}
+	at := s.timeArg(now())
+	if _, err := tx.ExecContext(ctx, `UPDATE oauth_clients SET scopes = $1, updated_at = $2 WHERE id = $3`,
+		joinList(scopes), at, id); err != nil {
+		return false, fmt.Errorf("set the scopes of client %q: %w", id, err)
+	}
+	for _, sc := range splitList(old) {
+		if !slices.Contains(scopes, sc) {
+			revoked = true
+			break
+		}
+	}
+	if revoked {
+		if _, err := tx.ExecContext(ctx, `UPDATE oauth_tokens SET revoked_at = $1 WHERE client_id = $2 AND revoked_at IS NULL`,
+			at, id); err != nil {
+			return false, fmt.Errorf("revoke the tokens of client %q: %w", id, err)
+		}
+	}
+	return revoked, tx.Commit()
 }
 
 // DeleteOAuthClient removes a client and revokes every token issued to it.

@@ -301,3 +301,77 @@ func maxTime(a, b time.Time) time.Time {
 	}
 	return a
 }
+
+// CoordinateUsage is how often clients used one schema coordinate since some time.
+type CoordinateUsage struct {
+	Coordinate string
+	Count      int64
+	Clients    []ClientUse // most requests first, then by name
+}
+
+// UsageByClient returns, for each of coordinates in the order given (duplicates once),
+// how many requests used it since since, and from which clients. A coordinate no request
+// used has a zero count. Usage is kept by the hour, so an hour that ends after since
+// counts whole. At most MaxUsageLookups coordinates are looked up per call.
+func (s *Store) UsageByClient(ctx context.Context, since time.Time, coordinates []string) ([]CoordinateUsage, error) {
+	if err := s.usable(); err != nil {
+		return nil, err
+	}
+	var v validator
+	if len(coordinates) > MaxUsageLookups {
+		v.add("coordinates", "has %d coordinates, more than the limit of %d per call", len(coordinates), MaxUsageLookups)
+		return nil, v.err()
+	}
+	out := make([]CoordinateUsage, 0, len(coordinates))
+	index := map[string]int{}
+	args := []any{s.timeArg(since.UTC().Truncate(time.Hour))}
+	placeholders := make([]string, 0, len(coordinates))
+	for i, c := range coordinates {
+		v.coordinate(fmt.Sprintf("coordinates[%d]", i), c)
+		if _, dup := index[c]; dup {
+			continue
+		}
+		index[c] = len(out)
+		out = append(out, CoordinateUsage{Coordinate: c, Clients: []ClientUse{}})
+		args = append(args, c)
+		placeholders = append(placeholders, fmt.Sprintf("$%d", len(args)))
+	}
+	if err := v.err(); err != nil {
+		return nil, err
+	}
+	if len(out) == 0 {
+		return out, nil
+	}
+	// Operations count once per coordinate they use (operation_coordinates has one row per
+	// pair), so the sums are requests, not requests times coordinates.
+	rows, err := s.reader.QueryContext(ctx, `
+		SELECT c.coordinate, u.client, CAST(SUM(u.count) AS BIGINT)
+		FROM operation_coordinates c
+		JOIN operation_usage u ON u.hash = c.hash
+		WHERE u.hour >= $1 AND c.coordinate IN (`+strings.Join(placeholders, ", ")+`)
+		GROUP BY c.coordinate, u.client`, args...)
+	if err != nil {
+		return nil, fmt.Errorf("read usage by client: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var coordinate string
+		var use ClientUse
+		if err := rows.Scan(&coordinate, &use.Name, &use.Count); err != nil {
+			return nil, fmt.Errorf("read usage by client: %w", err)
+		}
+		u := &out[index[coordinate]]
+		u.Count += use.Count
+		u.Clients = append(u.Clients, use)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("read usage by client: %w", err)
+	}
+	// Sorted here, not by ORDER BY: PostgreSQL's collation may order names unlike SQLite.
+	for _, u := range out {
+		slices.SortFunc(u.Clients, func(a, b ClientUse) int {
+			return cmp.Or(cmp.Compare(b.Count, a.Count), strings.Compare(a.Name, b.Name))
+		})
+	}
+	return out, nil
+}

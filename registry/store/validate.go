@@ -26,6 +26,7 @@ const (
 	MaxCoordinatesPerOp   = 10000
 	MaxClientBytes        = 256
 	MaxUsageRecords       = 10000 // per RecordUsage call
+	MaxUsageLookups       = 200   // coordinates per UsageByClient call
 )
 
 // ValidationError is one problem with the input, in words a user can act on. Field is

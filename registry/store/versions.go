@@ -61,6 +61,15 @@ func (s *Store) Current(ctx context.Context) (Version, error) {
 	return s.readVersion(ctx, s.reader, id, true)
 }
 
+// CurrentID returns the current version's ID, or 0 before the first publish. It reads
+// one row: a cheap way to tell whether something cached for a version is still current.
+func (s *Store) CurrentID(ctx context.Context) (int64, error) {
+	if err := s.usable(); err != nil {
+		return 0, err
+	}
+	return s.currentID(ctx)
+}
+
 // currentID returns the current version's ID, or 0 when there is none.
 func (s *Store) currentID(ctx context.Context) (int64, error) {
 	var head sql.NullInt64

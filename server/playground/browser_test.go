@@ -8,6 +8,7 @@ import (
 	"net/http/httptest"
 	"os"
 	"os/exec"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -15,24 +16,9 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
-)
 
-// findChromium returns a headless-capable browser, or ends the test: with a
-// failure under CI (which must install Debian's chromium), else a skip.
-func findChromium(t *testing.T) string {
-	t.Helper()
-	for _, name := range []string{"chromium", "chromium-browser", "google-chrome-stable", "google-chrome"} {
-		if p, err := exec.LookPath(name); err == nil {
-			return p
-		}
-	}
-	const msg = "no chromium on PATH: install it with `apt-get install -y chromium` to run the browser test"
-	if os.Getenv("CI") != "" {
-		t.Fatal(msg)
-	}
-	t.Skip(msg)
-	return ""
-}
+	"github.com/atrium-gateway/atrium/internal/browsertest"
+)
 
 // recorder keeps the bodies of the requests a handler received.
 type recorder struct {
@@ -65,7 +51,7 @@ func (rec *recorder) all() []string {
 // to a .png path to also save a screenshot.
 func TestBrowserRendersGraphiQL(t *testing.T) {
 	t.Parallel()
-	chromium := findChromium(t)
+	chromium := browsertest.Chromium(t)
 
 	var graphql, cspReports recorder
 	page := Handler("Atrium", "/api/graphql", assetPrefix)
@@ -132,12 +118,8 @@ func runChromium(t *testing.T, chromium string, args ...string) string {
 
 	ctx, cancel := context.WithTimeout(context.Background(), 90*time.Second)
 	defer cancel()
-	cmd := exec.CommandContext(ctx, chromium, append([]string{
-		"--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-		"--disable-background-networking", "--disable-component-update", "--disable-sync",
-		"--disable-extensions", "--no-first-run", "--no-default-browser-check",
-		"--user-data-dir=" + profile, "--virtual-time-budget=5000",
-	}, args...)...)
+	flags := append(slices.Clone(browsertest.Flags), "--user-data-dir="+profile, "--virtual-time-budget=5000")
+	cmd := exec.CommandContext(ctx, chromium, append(flags, args...)...)
 	var stdout, stderr bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &stdout, &stderr
 	err = cmd.Run()

@@ -17,7 +17,6 @@ package playground
 
 import (
 	"bytes"
-	"compress/gzip"
 	"embed"
 	"fmt"
 	"html/template"
@@ -26,69 +25,32 @@ import (
 	"net/url"
 	"path"
 	"regexp"
-	"strconv"
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/atrium-gateway/atrium/server/webassets"
 )
 
 //go:embed dist
 var dist embed.FS
 
-// asset is one embedded bundle file. Its gzip form is computed on first use.
-type asset struct {
-	name        string
-	contentType string
-	body        []byte
-	etag        string
-	immutable   bool
-	gzipped     func() []byte
-}
-
-// bundle holds the embedded assets by file name, and the names the page
-// links to.
+// bundle is the embedded files, and the names the page links to.
 type bundle struct {
-	assets map[string]*asset
+	assets *webassets.Set
 	js     string
 	css    string
 }
 
 var loadBundle = sync.OnceValues(func() (*bundle, error) { return newBundle(dist) })
 
-// hashedName matches the content-hashed names esbuild emits (index-7OUO6N3D.js).
-var hashedName = regexp.MustCompile(`-([A-Z0-9]{8,})\.[a-z0-9]+$`)
-
-var contentTypes = map[string]string{
-	".js":    "text/javascript; charset=utf-8",
-	".css":   "text/css; charset=utf-8",
-	".woff2": "font/woff2",
-	".woff":  "font/woff",
-	".svg":   "image/svg+xml",
-	".png":   "image/png",
-}
-
 func newBundle(fsys fs.FS) (*bundle, error) {
-	b := &bundle{assets: map[string]*asset{}}
-	entries, err := fs.ReadDir(fsys, "dist")
+	set, err := webassets.Load(fsys, "dist", "")
 	if err != nil {
 		return nil, err
 	}
-	for _, e := range entries {
-		name := e.Name()
-		ct, ok := contentTypes[path.Ext(name)]
-		if e.IsDir() || !ok {
-			continue
-		}
-		body, err := fs.ReadFile(fsys, "dist/"+name)
-		if err != nil {
-			return nil, err
-		}
-		a := &asset{name: name, contentType: ct, body: body}
-		if m := hashedName.FindStringSubmatch(name); m != nil {
-			a.etag, a.immutable = `"`+m[1]+`"`, true
-		}
-		a.gzipped = sync.OnceValue(func() []byte { return gzipBytes(body) })
-		b.assets[name] = a
+	b := &bundle{assets: set}
+	for _, name := range set.Names() {
 		switch {
 		case strings.HasPrefix(name, "index") && path.Ext(name) == ".js":
 			b.js = name
@@ -101,14 +63,6 @@ func newBundle(fsys fs.FS) (*bundle, error) {
 			"rebuild it with `npm ci && npm run build` in server/playground/web")
 	}
 	return b, nil
-}
-
-func gzipBytes(b []byte) []byte {
-	var buf bytes.Buffer
-	zw, _ := gzip.NewWriterLevel(&buf, gzip.BestCompression) // level is valid
-	_, _ = zw.Write(b)                                       // bytes.Buffer never fails
-	_ = zw.Close()
-	return buf.Bytes()
 }
 
 var page = template.Must(template.New("page").Parse(`<!doctype html>
@@ -155,9 +109,7 @@ func Handler(title, endpoint, assetPrefix string) http.Handler {
 	}
 	body, csp := buf.Bytes(), contentSecurityPolicy(endpoint)
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if r.Method != http.MethodGet && r.Method != http.MethodHead {
-			w.Header().Set("Allow", "GET, HEAD")
-			http.Error(w, "playground: method not allowed", http.StatusMethodNotAllowed)
+		if !webassets.AllowRead(w, r) {
 			return
 		}
 		h := w.Header()
@@ -178,55 +130,7 @@ func Assets() http.Handler {
 	if err != nil {
 		panic(err)
 	}
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if r.Method != http.MethodGet && r.Method != http.MethodHead {
-			w.Header().Set("Allow", "GET, HEAD")
-			http.Error(w, "playground: method not allowed", http.StatusMethodNotAllowed)
-			return
-		}
-		a, ok := b.assets[strings.TrimPrefix(r.URL.Path, "/")]
-		if !ok {
-			http.NotFound(w, r)
-			return
-		}
-		h := w.Header()
-		h.Set("Content-Type", a.contentType)
-		h.Set("X-Content-Type-Options", "nosniff")
-		h.Set("Vary", "Accept-Encoding")
-		if a.immutable {
-			h.Set("Cache-Control", "public, max-age=31536000, immutable")
-		} else {
-			h.Set("Cache-Control", "no-cache")
-		}
-		body, etag := a.body, a.etag
-		if acceptsGzip(r.Header.Get("Accept-Encoding")) {
-			h.Set("Content-Encoding", "gzip")
-			body = a.gzipped()
-			if etag != "" {
-				etag = etag[:len(etag)-1] + `-gz"`
-			}
-		}
-		if etag != "" {
-			h.Set("ETag", etag)
-		}
-		http.ServeContent(w, r, "", time.Time{}, bytes.NewReader(body))
-	})
-}
-
-// acceptsGzip reports whether an Accept-Encoding header allows gzip.
-func acceptsGzip(header string) bool {
-	for part := range strings.SplitSeq(header, ",") {
-		coding, params, _ := strings.Cut(part, ";")
-		if strings.TrimSpace(coding) != "gzip" {
-			continue
-		}
-		q := 1.0
-		if v, ok := strings.CutPrefix(strings.TrimSpace(params), "q="); ok {
-			q, _ = strconv.ParseFloat(v, 64) // unparsable: 0, no gzip
-		}
-		return q > 0
-	}
-	return false
+	return b.assets.Handler()
 }
 
 // origin matches a scheme and host that are safe to copy into a CSP header.

@@ -1,0 +1,26 @@
+package main
+
+import (
+	"context"
+	"net/http"
+
+	"github.com/atrium-gateway/atrium/auth/issuer"
+	"github.com/atrium-gateway/atrium/portal"
+	"github.com/atrium-gateway/atrium/registry"
+	"github.com/atrium-gateway/atrium/server"
+)
+
+// servePortal builds the developer portal over the registry; with the token issuer on,
+// it registers the portal's sign-in client. The feed's links start at the issuer's URL
+// (the public one, when configured), else at the listen address.
+func servePortal(ctx context.Context, reg *registry.Registry, iss *issuer.Issuer, listenURL string) (http.Handler, error) {
+	base := listenURL
+	if iss != nil {
+		if err := portal.EnsureClient(ctx, iss); err != nil {
+			return nil, err
+		}
+		base = iss.URL()
+	}
+	return portal.Handler(portal.Options{GraphQLPath: "/graphql", RegistryPath: server.RegistryPath, Issuer: iss,
+		Feed: portal.Feed(reg, portal.FeedOptions{BaseURL: base + portal.Path})})
+}

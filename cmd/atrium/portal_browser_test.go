@@ -1,0 +1,260 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"net/url"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/chromedp/chromedp"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/atrium-gateway/atrium/internal/browsertest"
+	"github.com/atrium-gateway/atrium/registry/client"
+	"github.com/atrium-gateway/atrium/registry/store/storetest"
+)
+
+// tab drives one browser tab; each step fails the test saying what it was doing.
+type tab struct {
+	t   *testing.T
+	ctx context.Context
+}
+
+func (b tab) do(what string, steps ...chromedp.Action[chromedp.Void]) {
+	b.t.Helper()
+	ctx, cancel := context.WithTimeout(b.ctx, 20*time.Second)
+	defer cancel()
+	require.NoError(b.t, chromedp.Do(ctx, steps...), what)
+}
+
+// js evaluates an expression in the page and returns its string value.
+func (b tab) js(what, expr string) string {
+	b.t.Helper()
+	out, err := chromedp.Run(b.ctx, chromedp.Evaluate[string](expr))
+	require.NoError(b.t, err, what)
+	return out
+}
+
+// waitFor polls a JavaScript predicate until it holds.
+func (b tab) waitFor(what, predicate string) {
+	b.t.Helper()
+	deadline := time.Now().Add(20 * time.Second)
+	var err error
+	for {
+		_, err = chromedp.Run(b.ctx, chromedp.Poll[bool](predicate, chromedp.WithPollingTimeout(time.Until(deadline))))
+		// A navigation (the sign-in's redirects) ends a poll: poll again on the new page.
+		if err == nil || time.Now().After(deadline) || !strings.Contains(err.Error(), "navigated") && !strings.Contains(err.Error(), "context") {
+			break
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	if err != nil {
+		body, _ := chromedp.Run(b.ctx, chromedp.Evaluate[string](`document.body.innerText.slice(0, 2000)`))
+		b.t.Fatalf("waiting for %s: %v\npage: %s", what, err, body)
+	}
+}
+
+// waitText waits until the page shows text.
+func (b tab) waitText(text string) {
+	b.t.Helper()
+	b.waitFor(fmt.Sprintf("%q on the page", text), fmt.Sprintf(`document.body.innerText.includes(%q)`, text))
+}
+
+// click clicks the button or link whose text is exactly label.
+func (b tab) click(label string) {
+	b.t.Helper()
+	xpath := fmt.Sprintf(`//*[self::button or self::a][normalize-space()=%q]`, label)
+	b.do("clicking "+label, chromedp.Click(chromedp.Search(xpath), chromedp.NodeVisible))
+}
+
+// shot saves a screenshot as docs/img/<name>.png when ATRIUM_SCREENSHOTS names the folder.
+func (b tab) shot(name string) {
+	b.t.Helper()
+	dir := os.Getenv("ATRIUM_SCREENSHOTS")
+	if dir == "" {
+		return
+	}
+	png, err := chromedp.Run(b.ctx, chromedp.CaptureScreenshot())
+	require.NoError(b.t, err)
+	require.NoError(b.t, os.WriteFile(filepath.Join(dir, name+".png"), png, 0o644))
+}
+
+// TestPortalInTheBrowser walks the portal the way a developer does, in headless Chromium,
+// against the real pieces: `atrium serve` (gateway, registry on SQLite, token issuer,
+// portal), `atrium dev-idp` as the OpenID Connect provider, the demo subgraphs.
+func TestPortalInTheBrowser(t *testing.T) {
+	urls := startDemoSubgraphs(t)
+	addr := freeAddr(t)
+	base := "http://" + addr
+	idp, _ := devIDP(t, "--user", "ada:lovelace:ada@example.com:atrium-admins", "--user", "dev:dev:dev@example.com:developers",
+		"--client", "atrium:atrium-dev-secret:"+base+"/oauth/callback")
+	cfg := writeFile(t, "atrium.yaml", fmt.Sprintf(`auth:
+  anonymous: false
+  providers:
+    - name: dev-idp
+      issuer: %s
+      audiences: [atrium]
+      client_id: atrium
+      client_secret: atrium-dev-secret
+      sign_in_scopes: [openid, profile, email, groups]
+      claims:
+        scopes: groups
+issuer:
+  sign_in: dev-idp
+portal:
+  roles:
+    admin: [atrium-admins]
+  client_scopes: [reviews:read]
+`, idp))
+	liveServeAt(t, addr, "--database", storetest.SQLite(t), "--admin-token", liveToken, "--poll", "100ms", "--config", cfg)
+	admin := &client.Client{Endpoint: base + "/api/graphql", Token: liveToken}
+	publishAll(t, admin, urls)
+
+	b := tab{t, browsertest.New(t, 1280, 900, 3*time.Minute)}
+	b.do("opening the portal", chromedp.Navigate(base+"/portal/"))
+	b.waitText("One GraphQL API over every backend")
+	// Violations of the page's Content-Security-Policy from here on are collected.
+	b.js("listening for CSP violations", `window.cspViolations = []; document.addEventListener("securitypolicyviolation", e => window.cspViolations.push(e.violatedDirective + " " + e.blockedURI)); ""`)
+	b.shot("portal-home")
+
+	// Sign in: the portal → Atrium's issuer → the dev IdP's login page → back.
+	b.signIn("ada", "lovelace")
+	b.waitText("Registry") // ada is an administrator: the owner's views are in the menu
+
+	// Schema docs: search, a type's page with its fields, links and the serving subgraph.
+	b.click("Schema")
+	b.waitText("Start at Query")
+	b.shot("portal-docs")
+	b.do("searching the schema", chromedp.SendKeys(chromedp.CSS(`#schema-search`), "upc"))
+	b.waitText("Product.upc")
+	b.click("Product.upc")
+	b.waitFor("the Product page", `document.querySelector("h1")?.textContent.startsWith("Product")`)
+	b.waitText("Served by products")
+	b.shot("portal-type")
+	b.do("clearing the search", chromedp.SendKeys(chromedp.CSS(`#schema-search`), "\b\b\b"))
+	b.click("Query")
+	b.waitText("topProducts")
+
+	// The playground runs a query as ada (the gateway refuses anonymous requests) and shows its plan.
+	b.click("Playground")
+	b.do("GraphiQL", chromedp.WaitVisible(chromedp.CSS(`.graphiql-query-editor .CodeMirror`)))
+	b.js("writing a query", `document.querySelector(".graphiql-query-editor .CodeMirror").CodeMirror.setValue("{ topProducts(first: 2) { name reviews { body } } }"); ""`)
+	b.do("running it", chromedp.Click(chromedp.CSS(`.graphiql-execute-button`), chromedp.NodeVisible))
+	b.waitFor("the answer", `document.querySelector(".graphiql-response")?.innerText.includes("Table")`)
+	b.do("opening the query plan", chromedp.Click(chromedp.CSS(`button[aria-label="Show Query plan"]`), chromedp.NodeVisible))
+	b.click("Show the plan")
+	b.waitFor("the plan", `document.querySelector("[data-testid=query-plan]")?.textContent.includes("products")`)
+	b.shot("portal-playground")
+
+	// A publish shows up in the registry's history, its diff and the changelog.
+	products := strings.Replace(demoSchema(t, "products"), "  product(upc: String!): Product", "  product(upc: String!): Product\n  \"How many products there are.\"\n  productCount: Int", 1)
+	res, err := admin.Publish(t.Context(), "products", urls["products"], products, "", "add productCount")
+	require.NoError(t, err)
+	require.Empty(t, res.Errors)
+	b.click("Registry")
+	b.waitText("The subgraphs of the current supergraph")
+	b.shot("portal-registry")
+	b.click("Versions")
+	b.waitText("add productCount")
+	b.click(fmt.Sprintf("Compare with version %d", res.Version.ID-1))
+	b.waitText("Query.productCount")
+	b.shot("portal-diff")
+	b.click("Changelog")
+	b.waitText("Query.productCount")
+	b.shot("portal-changelog")
+
+	b.signOut()
+
+	// API clients: a developer registers one, its secret shown once; it gets tokens with
+	// the scopes developers get on their own until an administrator grants the rest.
+	b.signIn("dev", "dev")
+	assert.NotContains(t, b.js("the menu", `document.querySelector("header nav").innerText`), "Registry", "dev is no owner")
+	b.click("API clients")
+	b.waitText("Register a client")
+	b.do("registering a client",
+		chromedp.SendKeys(chromedp.CSS(`form input[placeholder="Reports service"]`), "Reports"),
+		chromedp.SendKeys(chromedp.CSS(`form input[placeholder="orders:read"]`), "reviews:read orders:write"),
+		chromedp.Click(chromedp.Search(`//button[normalize-space()="Register"]`)))
+	b.waitFor("the secret", `!!document.querySelector("[data-testid=client-secret]")`)
+	secret := b.js("reading the secret", `document.querySelector("[data-testid=client-secret]").textContent`)
+	id := strings.TrimPrefix(b.js("reading the client ID", `document.querySelector(".secret h2").textContent`), "The secret of ")
+	b.shot("portal-clients")
+	scopes, status := clientToken(t, base, id, secret)
+	require.Equal(t, http.StatusOK, status)
+	assert.Equal(t, "reviews:read", scopes, "orders:write waits for an administrator")
+	b.click("I have saved it")
+	b.waitText("orders:write")
+	b.click("Rotate secret")
+	b.click("Yes, rotate secret")
+	b.waitFor("the new secret", `!!document.querySelector("[data-testid=client-secret]")`)
+	newSecret := b.js("reading the new secret", `document.querySelector("[data-testid=client-secret]").textContent`)
+	require.NotEqual(t, secret, newSecret)
+	_, status = clientToken(t, base, id, secret)
+	assert.Equal(t, http.StatusUnauthorized, status, "the old secret stopped working")
+	_, status = clientToken(t, base, id, newSecret)
+	assert.Equal(t, http.StatusOK, status)
+	b.click("I have saved it")
+	b.signOut()
+
+	// The administrator sees every client with its owner, grants what waits, deletes it.
+	b.signIn("ada", "lovelace")
+	b.click("API clients")
+	b.waitText("Grant requested scopes")
+	b.click("Grant requested scopes")
+	b.waitFor("the grant", `!document.body.innerText.includes("Grant requested scopes")`)
+	scopes, _ = clientToken(t, base, id, newSecret)
+	assert.ElementsMatch(t, []string{"reviews:read", "orders:write"}, strings.Fields(scopes))
+	assert.NotContains(t, b.js("the portal's own client", `document.querySelector("table.clients").innerText`), "Delete: Atrium portal",
+		"the portal's own client cannot be deleted from the portal")
+	b.do("deleting dev's client", chromedp.Click(chromedp.CSS(`button[aria-label="Delete: Reports"]`), chromedp.NodeVisible))
+	b.click("Yes, delete")
+	b.waitFor("the client gone", `!document.querySelector("table.clients").innerText.includes("Reports")`)
+	_, status = clientToken(t, base, id, newSecret)
+	assert.Equal(t, http.StatusUnauthorized, status, "a deleted client gets no token")
+	b.signOut()
+}
+
+// signIn goes through the whole sign-in: the portal → Atrium's issuer → the dev IdP's
+// login page → back to the portal, signed in; from then on it collects CSP violations.
+func (b tab) signIn(user, password string) {
+	b.t.Helper()
+	b.click("Sign in")
+	b.do("the dev IdP's login page", chromedp.WaitVisible(chromedp.CSS(`input[name=username]`)))
+	b.do("signing in as "+user,
+		chromedp.SendKeys(chromedp.CSS(`input[name=username]`), user),
+		chromedp.SendKeys(chromedp.CSS(`input[name=password]`), password),
+		chromedp.Click(chromedp.CSS(`button[type=submit]`)))
+	b.waitFor("the portal with "+user+" signed in", fmt.Sprintf(`document.querySelector(".who .name")?.textContent === %q`, user))
+	b.js("listening for CSP violations", `window.cspViolations = []; document.addEventListener("securitypolicyviolation", e => window.cspViolations.push(e.violatedDirective + " " + e.blockedURI)); ""`)
+}
+
+// signOut signs out, after checking the page kept to its Content-Security-Policy.
+func (b tab) signOut() {
+	b.t.Helper()
+	assert.Equal(b.t, "[]", b.js("CSP violations", `JSON.stringify(window.cspViolations)`), "the portal broke its own Content-Security-Policy")
+	b.click("Sign out")
+	b.waitFor("signed out", `!document.querySelector(".who .name")`)
+}
+
+// clientToken asks the issuer for a client-credentials token; it returns the granted scopes.
+func clientToken(t *testing.T, base, id, secret string) (string, int) {
+	t.Helper()
+	req, _ := http.NewRequest(http.MethodPost, base+"/oauth/token", strings.NewReader(url.Values{"grant_type": {"client_credentials"}}.Encode()))
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	req.SetBasicAuth(id, secret)
+	resp, err := http.DefaultClient.Do(req)
+	require.NoError(t, err)
+	defer resp.Body.Close()
+	var body struct {
+		Scope string `json:"scope"`
+	}
+	_ = json.NewDecoder(resp.Body).Decode(&body)
+	return body.Scope, resp.StatusCode
+}

@@ -1,0 +1,60 @@
+// Package browsertest starts Debian's headless Chromium for end-to-end tests of Atrium's
+// web pages (the playground and the portal), driven over the DevTools protocol by chromedp.
+package browsertest
+
+import (
+	"context"
+	"os"
+	"os/exec"
+	"testing"
+	"time"
+
+	"github.com/chromedp/chromedp"
+)
+
+// Chromium returns a headless-capable browser, or ends the test: with a failure under CI
+// (which must install Debian's chromium), else a skip.
+func Chromium(t testing.TB) string {
+	t.Helper()
+	for _, name := range []string{"chromium", "chromium-browser", "google-chrome-stable", "google-chrome"} {
+		if p, err := exec.LookPath(name); err == nil {
+			return p
+		}
+	}
+	const msg = "no chromium on PATH: install it with `apt-get install -y chromium` to run the browser tests"
+	if os.Getenv("CI") != "" {
+		t.Fatal(msg)
+	}
+	t.Skip(msg)
+	return ""
+}
+
+// Flags are the switches every test browser runs with: headless, no sandbox (CI runs as
+// root in a container), no GPU and no traffic of its own.
+var Flags = []string{"--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+	"--disable-background-networking", "--disable-component-update", "--disable-sync",
+	"--disable-extensions", "--no-first-run", "--no-default-browser-check"}
+
+// New starts a browser on a fresh profile and returns a tab's context, closed when the
+// test ends; every action under it must finish within timeout.
+func New(t testing.TB, width, height int, timeout time.Duration) context.Context {
+	t.Helper()
+	opts := []chromedp.ExecAllocatorOption{chromedp.ExecPath(Chromium(t)), chromedp.UserDataDir(t.TempDir()),
+		chromedp.WindowSize(width, height)}
+	for _, f := range Flags {
+		opts = append(opts, chromedp.Flag(f[2:], true))
+	}
+	alloc, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
+	ctx, cancelTab := chromedp.NewContext(alloc, chromedp.WithErrorf(t.Logf))
+	ctx, cancelTime := context.WithTimeout(ctx, timeout)
+	t.Cleanup(func() {
+		cancelTime()
+		cancelTab()
+		cancelAlloc()
+	})
+	// Start the browser now, so a missing or broken one fails here, clearly.
+	if err := chromedp.Do(ctx); err != nil {
+		t.Fatalf("starting chromium: %v", err)
+	}
+	return ctx
+}

@@ -1,0 +1,62 @@
+import type { ReactNode } from "react";
+import { signIn } from "../auth";
+import { config } from "../config";
+import { currentPath } from "../router";
+
+export function SignInNeeded() {
+  return (
+    <section className="narrow">
+      <h1>Sign in</h1>
+      <p>Sign in to read the schema, manage your API clients and follow the changelog.</p>
+      {config.signIn ? (
+        <button onClick={() => void signIn(config.base + currentPath())}>Sign in</button>
+      ) : (
+        <p className="error">Sign-in is not available: the token issuer is off on this gateway.</p>
+      )}
+    </section>
+  );
+}
+
+export function NotFound() {
+  return (
+    <section className="narrow">
+      <h1>Not found</h1>
+      <p>There is no such page in the portal.</p>
+    </section>
+  );
+}
+
+export function Loading({ what }: { what: string }) {
+  return (
+    <p className="muted" role="status">
+      Loading {what}…
+    </p>
+  );
+}
+
+export function Failure({ error }: { error: Error }) {
+  return (
+    <p className="error" role="alert">
+      {error.message}
+    </p>
+  );
+}
+
+export function Badge({ kind, children }: { kind: string; children: ReactNode }) {
+  return <span className={`badge ${kind.toLowerCase()}`}>{children}</span>;
+}
+
+export function When({ at }: { at: string }) {
+  const d = new Date(at);
+  return <time dateTime={at}>{isNaN(d.getTime()) ? at : d.toLocaleString()}</time>;
+}
+
+// download saves text as a file.
+export function download(name: string, text: string, type = "text/plain") {
+  const url = URL.createObjectURL(new Blob([text], { type }));
+  const a = document.createElement("a");
+  a.href = url;
+  a.download = name;
+  a.click();
+  setTimeout(() => URL.revokeObjectURL(url), 1000);
+}
