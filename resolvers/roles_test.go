@@ -183,3 +183,32 @@ func TestOnlyAtriumsOwnTokensAreAccepted(t *testing.T) {
 	assert.Equal(t, `Bearer realm="atrium-registry"`, res.Header.Get("WWW-Authenticate"))
 	assert.Contains(t, res.Errors[0].Message, "the admin token, or an Atrium access token")
 }
+
+// TestPortalReadFieldsByRole: a developer reads the API schema and the changelog, not what
+// names the backends (subgraphs serving a field, query plans, who uses which field).
+func TestPortalReadFieldsByRole(t *testing.T) {
+	t.Parallel()
+	p := startPortal(t)
+	alice := p.user(t, "alice", "staff")
+	bob := p.user(t, "bob", "atrium-owners")
+	p.ok(t, bob, publish, map[string]any{"name": "accounts", "sdl": demoSDL(t, "accounts")})
+
+	data := p.ok(t, alice, `{ apiSchema { version types { name fields { name } } } changelog { version } }`, nil)
+	assert.NotEmpty(t, data["apiSchema"].(map[string]any)["types"])
+	assert.Len(t, data["changelog"], 1)
+	res := p.do(t, alice, `{ apiSchema { types { fields { subgraphs } } } }`, nil)
+	require.NotEmpty(t, res.Errors, res.Body)
+	for _, e := range res.Errors {
+		assert.Equal(t, "subgraphs needs the OWNER role, which this token does not have", e.Message, "one error per field")
+	}
+	assert.Equal(t, map[string]any{"apiSchema": nil}, res.Data)
+	for _, q := range []struct{ query, field string }{
+		{`{ queryPlan(query: "{ me { name } }") { text } }`, "queryPlan"},
+		{`{ fieldUsage(coordinates: ["Query.me"]) { requests } }`, "fieldUsage"},
+	} {
+		msg := p.refused(t, alice, "FORBIDDEN", q.query, nil)
+		assert.Equal(t, q.field+" needs the OWNER role, which this token does not have", msg)
+	}
+	data = p.ok(t, bob, `{ apiSchema { types { fields { subgraphs } } } queryPlan(query: "{ me { name } }") { text } fieldUsage(coordinates: ["Query.me"]) { requests } }`, nil)
+	assert.Contains(t, data["queryPlan"].(map[string]any)["text"], `Fetch(service: "accounts")`)
+}
