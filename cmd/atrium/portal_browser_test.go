@@ -86,10 +86,18 @@ func (b tab) shot(name string) {
 	require.NoError(b.t, os.WriteFile(filepath.Join(dir, name+".png"), png, 0o644))
 }
 
-// TestPortalInTheBrowser walks the portal the way a developer does, in headless Chromium,
-// against the real pieces: `atrium serve` (gateway, registry on SQLite, token issuer,
-// portal), `atrium dev-idp` as the OpenID Connect provider, the demo subgraphs.
-func TestPortalInTheBrowser(t *testing.T) {
+// portalStack is what the portal's browser tests run against: `atrium serve` (gateway,
+// registry on SQLite, token issuer, portal) with the demo subgraphs published, and
+// `atrium dev-idp` with two users: ada / lovelace, an administrator, and dev / dev, a
+// developer (consumer).
+type portalStack struct {
+	base  string            // http://host:port of atrium serve
+	admin *client.Client    // the registry API with the admin token
+	urls  map[string]string // the demo subgraphs' URLs by name
+}
+
+func startPortalStack(t *testing.T) portalStack {
+	t.Helper()
 	urls := startDemoSubgraphs(t)
 	addr := freeAddr(t)
 	base := "http://" + addr
@@ -116,12 +124,25 @@ portal:
 	liveServeAt(t, addr, "--database", storetest.SQLite(t), "--admin-token", liveToken, "--poll", "100ms", "--config", cfg)
 	admin := &client.Client{Endpoint: base + "/api/graphql", Token: liveToken}
 	publishAll(t, admin, urls)
+	return portalStack{base: base, admin: admin, urls: urls}
+}
 
+// openPortal opens the portal's home page in a new headless browser.
+func openPortal(t *testing.T, base string) tab {
+	t.Helper()
 	b := tab{t, browsertest.New(t, 1280, 900, 3*time.Minute)}
 	b.do("opening the portal", chromedp.Navigate(base+"/portal/"))
 	b.waitText("One GraphQL API over every backend")
-	// Violations of the page's Content-Security-Policy from here on are collected.
-	b.js("listening for CSP violations", `window.cspViolations = []; document.addEventListener("securitypolicyviolation", e => window.cspViolations.push(e.violatedDirective + " " + e.blockedURI)); ""`)
+	return b
+}
+
+// TestPortalInTheBrowser walks the portal the way a developer does, in headless Chromium,
+// against the real pieces: `atrium serve` (gateway, registry on SQLite, token issuer,
+// portal), `atrium dev-idp` as the OpenID Connect provider, the demo subgraphs.
+func TestPortalInTheBrowser(t *testing.T) {
+	st := startPortalStack(t)
+	base, admin, urls := st.base, st.admin, st.urls
+	b := openPortal(t, base)
 	b.shot("portal-home")
 
 	// Sign in: the portal → Atrium's issuer → the dev IdP's login page → back.
