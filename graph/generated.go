@@ -39,6 +39,7 @@ type ResolverRoot interface {
 	ChangelogEntry() ChangelogEntryResolver
 	Mutation() MutationResolver
 	Query() QueryResolver
+	SavedOperation() SavedOperationResolver
 	SupergraphVersion() SupergraphVersionResolver
 }
 
@@ -149,13 +150,15 @@ type ComplexityRoot struct {
 	}
 
 	Mutation struct {
-		CheckSubgraph      func(childComplexity int, input model.CheckSubgraphInput) int
-		CreateClient       func(childComplexity int, input model.CreateClientInput) int
-		DeleteClient       func(childComplexity int, id string) int
-		DeleteSubgraph     func(childComplexity int, input model.DeleteSubgraphInput) int
-		GrantClientScopes  func(childComplexity int, id string, scopes []string) int
-		PublishSubgraph    func(childComplexity int, input model.PublishSubgraphInput) int
-		RotateClientSecret func(childComplexity int, id string) int
+		CheckSubgraph        func(childComplexity int, input model.CheckSubgraphInput) int
+		CreateClient         func(childComplexity int, input model.CreateClientInput) int
+		DeleteClient         func(childComplexity int, id string) int
+		DeleteSavedOperation func(childComplexity int, id string) int
+		DeleteSubgraph       func(childComplexity int, input model.DeleteSubgraphInput) int
+		GrantClientScopes    func(childComplexity int, id string, scopes []string) int
+		PublishSubgraph      func(childComplexity int, input model.PublishSubgraphInput) int
+		RotateClientSecret   func(childComplexity int, id string) int
+		SaveOperation        func(childComplexity int, input model.SaveOperationInput) int
 	}
 
 	PublishResult struct {
@@ -168,24 +171,34 @@ type ComplexityRoot struct {
 	}
 
 	Query struct {
-		APISchema      func(childComplexity int) int
-		Changelog      func(childComplexity int, first *int, before *int) int
-		Checks         func(childComplexity int, subgraph string, first *int) int
-		Clients        func(childComplexity int) int
-		CurrentVersion func(childComplexity int) int
-		Diff           func(childComplexity int, from int, to int) int
-		FieldUsage     func(childComplexity int, coordinates []string, windowHours *int) int
-		QueryPlan      func(childComplexity int, query string, operationName *string, variables any) int
-		Subgraph       func(childComplexity int, name string) int
-		Subgraphs      func(childComplexity int) int
-		Version        func(childComplexity int, id int) int
-		Versions       func(childComplexity int, first *int, before *int) int
-		Viewer         func(childComplexity int) int
+		APISchema       func(childComplexity int) int
+		Changelog       func(childComplexity int, first *int, before *int) int
+		Checks          func(childComplexity int, subgraph string, first *int) int
+		Clients         func(childComplexity int) int
+		CurrentVersion  func(childComplexity int) int
+		Diff            func(childComplexity int, from int, to int) int
+		FieldUsage      func(childComplexity int, coordinates []string, windowHours *int) int
+		QueryPlan       func(childComplexity int, query string, operationName *string, variables any) int
+		SavedOperations func(childComplexity int) int
+		Subgraph        func(childComplexity int, name string) int
+		Subgraphs       func(childComplexity int) int
+		Version         func(childComplexity int, id int) int
+		Versions        func(childComplexity int, first *int, before *int) int
+		Viewer          func(childComplexity int) int
 	}
 
 	QueryPlan struct {
 		JSON func(childComplexity int) int
 		Text func(childComplexity int) int
+	}
+
+	SavedOperation struct {
+		CreatedAt func(childComplexity int) int
+		ID        func(childComplexity int) int
+		Name      func(childComplexity int) int
+		Query     func(childComplexity int) int
+		UpdatedAt func(childComplexity int) int
+		Variables func(childComplexity int) int
 	}
 
 	SchemaChange struct {
@@ -264,6 +277,8 @@ type MutationResolver interface {
 	RotateClientSecret(ctx context.Context, id string) (*model.CreatedClient, error)
 	DeleteClient(ctx context.Context, id string) (bool, error)
 	GrantClientScopes(ctx context.Context, id string, scopes []string) (*issuer.Client, error)
+	SaveOperation(ctx context.Context, input model.SaveOperationInput) (*store.SavedOperation, error)
+	DeleteSavedOperation(ctx context.Context, id string) (bool, error)
 }
 type QueryResolver interface {
 	Viewer(ctx context.Context) (*model.Viewer, error)
@@ -275,10 +290,14 @@ type QueryResolver interface {
 	Diff(ctx context.Context, from int, to int) ([]*registry.Change, error)
 	Checks(ctx context.Context, subgraph string, first *int) ([]*registry.CheckResult, error)
 	Clients(ctx context.Context) ([]*issuer.Client, error)
+	SavedOperations(ctx context.Context) ([]*store.SavedOperation, error)
 	APISchema(ctx context.Context) (*registry.Current, error)
 	FieldUsage(ctx context.Context, coordinates []string, windowHours *int) ([]*store.CoordinateUsage, error)
 	QueryPlan(ctx context.Context, query string, operationName *string, variables any) (*model.QueryPlan, error)
 	Changelog(ctx context.Context, first *int, before *int) ([]*registry.ChangelogEntry, error)
+}
+type SavedOperationResolver interface {
+	ID(ctx context.Context, obj *store.SavedOperation) (string, error)
 }
 type SupergraphVersionResolver interface {
 	Sdl(ctx context.Context, obj *store.Version) (string, error)
@@ -722,6 +741,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.DeleteClient(childComplexity, args["id"].(string)), true
+	case "Mutation.deleteSavedOperation":
+		if e.ComplexityRoot.Mutation.DeleteSavedOperation == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_deleteSavedOperation_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.DeleteSavedOperation(childComplexity, args["id"].(string)), true
 	case "Mutation.deleteSubgraph":
 		if e.ComplexityRoot.Mutation.DeleteSubgraph == nil {
 			break
@@ -766,6 +796,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.RotateClientSecret(childComplexity, args["id"].(string)), true
+	case "Mutation.saveOperation":
+		if e.ComplexityRoot.Mutation.SaveOperation == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_saveOperation_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.SaveOperation(childComplexity, args["input"].(model.SaveOperationInput)), true
 
 	case "PublishResult.changes":
 		if e.ComplexityRoot.PublishResult.Changes == nil {
@@ -878,6 +919,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.QueryPlan(childComplexity, args["query"].(string), args["operationName"].(*string), args["variables"].(any)), true
+	case "Query.savedOperations":
+		if e.ComplexityRoot.Query.SavedOperations == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Query.SavedOperations(childComplexity), true
 	case "Query.subgraph":
 		if e.ComplexityRoot.Query.Subgraph == nil {
 			break
@@ -936,6 +983,43 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.QueryPlan.Text(childComplexity), true
+
+	case "SavedOperation.createdAt":
+		if e.ComplexityRoot.SavedOperation.CreatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SavedOperation.CreatedAt(childComplexity), true
+	case "SavedOperation.id":
+		if e.ComplexityRoot.SavedOperation.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SavedOperation.ID(childComplexity), true
+	case "SavedOperation.name":
+		if e.ComplexityRoot.SavedOperation.Name == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SavedOperation.Name(childComplexity), true
+	case "SavedOperation.query":
+		if e.ComplexityRoot.SavedOperation.Query == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SavedOperation.Query(childComplexity), true
+	case "SavedOperation.updatedAt":
+		if e.ComplexityRoot.SavedOperation.UpdatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SavedOperation.UpdatedAt(childComplexity), true
+	case "SavedOperation.variables":
+		if e.ComplexityRoot.SavedOperation.Variables == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SavedOperation.Variables(childComplexity), true
 
 	case "SchemaChange.code":
 		if e.ComplexityRoot.SchemaChange.Code == nil {
@@ -1148,6 +1232,7 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("CreateClientInput", ec.unmarshalInputCreateClientInput),
 			graphql.NewInputUnmarshaler("DeleteSubgraphInput", ec.unmarshalInputDeleteSubgraphInput),
 			graphql.NewInputUnmarshaler("PublishSubgraphInput", ec.unmarshalInputPublishSubgraphInput),
+			graphql.NewInputUnmarshaler("SaveOperationInput", ec.unmarshalInputSaveOperationInput),
 		)
 	}
 	first := true
@@ -1291,6 +1376,41 @@ type CreatedClient {
   client: APIClient!
   "The client secret, shown this once; null for a public client."
   secret: String
+}
+`, BuiltIn: false},
+	{Name: "../schema/operations.graphqls", Input: `# Operations users save in the portal's playground: per signed-in user, by name.
+
+extend type Query {
+  "The caller's saved operations, sorted by name."
+  savedOperations: [SavedOperation!]! @hasRole(role: CONSUMER)
+}
+
+extend type Mutation {
+  """
+  Saves an operation under a name (1-100 characters), replacing the caller's operation of
+  the same name. A user keeps at most 200; a query is at most 100 KiB, variables (a JSON
+  object) at most 20 KiB.
+  """
+  saveOperation(input: SaveOperationInput!): SavedOperation! @hasRole(role: CONSUMER)
+  "Deletes one of the caller's saved operations."
+  deleteSavedOperation(id: ID!): Boolean! @hasRole(role: CONSUMER)
+}
+
+input SaveOperationInput {
+  name: String!
+  query: String!
+  "The variables, as a JSON object in text."
+  variables: String
+}
+
+type SavedOperation {
+  id: ID!
+  name: String!
+  query: String!
+  "The variables, as a JSON object in text; empty when none."
+  variables: String!
+  createdAt: Time!
+  updatedAt: Time!
 }
 `, BuiltIn: false},
 	{Name: "../schema/portal.graphqls", Input: `# The developer portal's read side of the registry API: the API schema as clients see it,
@@ -1868,6 +1988,24 @@ func (ec *executionContext) childFields_QueryPlan(ctx context.Context, field gra
 	return nil, fmt.Errorf("no field named %q was found under type QueryPlan", field.Name)
 }
 
+func (ec *executionContext) childFields_SavedOperation(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_SavedOperation_id(ctx, field)
+	case "name":
+		return ec.fieldContext_SavedOperation_name(ctx, field)
+	case "query":
+		return ec.fieldContext_SavedOperation_query(ctx, field)
+	case "variables":
+		return ec.fieldContext_SavedOperation_variables(ctx, field)
+	case "createdAt":
+		return ec.fieldContext_SavedOperation_createdAt(ctx, field)
+	case "updatedAt":
+		return ec.fieldContext_SavedOperation_updatedAt(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type SavedOperation", field.Name)
+}
+
 func (ec *executionContext) childFields_SchemaChange(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "code":
@@ -2140,6 +2278,20 @@ func (ec *executionContext) field_Mutation_deleteClient_args(ctx context.Context
 	return args, nil
 }
 
+func (ec *executionContext) field_Mutation_deleteSavedOperation_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg0
+	return args, nil
+}
+
 func (ec *executionContext) field_Mutation_deleteSubgraph_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -2201,6 +2353,20 @@ func (ec *executionContext) field_Mutation_rotateClientSecret_args(ctx context.C
 		return nil, err
 	}
 	args["id"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_saveOperation_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.SaveOperationInput, error) {
+			return ec.unmarshalNSaveOperationInput2githubᚗcomᚋatriumᚑgatewayᚋatriumᚋgraphᚋmodelᚐSaveOperationInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
 	return args, nil
 }
 
@@ -4419,6 +4585,130 @@ func (ec *executionContext) fieldContext_Mutation_grantClientScopes(ctx context.
 	return fc, nil
 }
 
+func (ec *executionContext) _Mutation_saveOperation(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_saveOperation(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().SaveOperation(ctx, fc.Args["input"].(model.SaveOperationInput))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				role, err := ec.unmarshalNRole2githubᚗcomᚋatriumᚑgatewayᚋatriumᚋgraphᚋmodelᚐRole(ctx, "CONSUMER")
+				if err != nil {
+					var zeroVal *store.SavedOperation
+					return zeroVal, err
+				}
+				if ec.Directives.HasRole == nil {
+					var zeroVal *store.SavedOperation
+					return zeroVal, errors.New("directive hasRole is not implemented")
+				}
+				return ec.Directives.HasRole(ctx, nil, directive0, role)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *store.SavedOperation) graphql.Marshaler {
+			return ec.marshalNSavedOperation2ᚖgithubᚗcomᚋatriumᚑgatewayᚋatriumᚋregistryᚋstoreᚐSavedOperation(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_saveOperation(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_SavedOperation(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_saveOperation_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_deleteSavedOperation(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_deleteSavedOperation(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().DeleteSavedOperation(ctx, fc.Args["id"].(string))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				role, err := ec.unmarshalNRole2githubᚗcomᚋatriumᚑgatewayᚋatriumᚋgraphᚋmodelᚐRole(ctx, "CONSUMER")
+				if err != nil {
+					var zeroVal bool
+					return zeroVal, err
+				}
+				if ec.Directives.HasRole == nil {
+					var zeroVal bool
+					return zeroVal, errors.New("directive hasRole is not implemented")
+				}
+				return ec.Directives.HasRole(ctx, nil, directive0, role)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_deleteSavedOperation(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type Boolean does not have child fields")
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_deleteSavedOperation_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _PublishResult_published(ctx context.Context, field graphql.CollectedField, obj *registry.PublishResult) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -5103,6 +5393,56 @@ func (ec *executionContext) fieldContext_Query_clients(_ context.Context, field 
 	return fc, nil
 }
 
+func (ec *executionContext) _Query_savedOperations(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_savedOperations(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Query().SavedOperations(ctx)
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				role, err := ec.unmarshalNRole2githubᚗcomᚋatriumᚑgatewayᚋatriumᚋgraphᚋmodelᚐRole(ctx, "CONSUMER")
+				if err != nil {
+					var zeroVal []*store.SavedOperation
+					return zeroVal, err
+				}
+				if ec.Directives.HasRole == nil {
+					var zeroVal []*store.SavedOperation
+					return zeroVal, errors.New("directive hasRole is not implemented")
+				}
+				return ec.Directives.HasRole(ctx, nil, directive0, role)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v []*store.SavedOperation) graphql.Marshaler {
+			return ec.marshalNSavedOperation2ᚕᚖgithubᚗcomᚋatriumᚑgatewayᚋatriumᚋregistryᚋstoreᚐSavedOperationᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_savedOperations(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_SavedOperation(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Query_apiSchema(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -5465,6 +5805,144 @@ func (ec *executionContext) _QueryPlan_json(ctx context.Context, field graphql.C
 }
 func (ec *executionContext) fieldContext_QueryPlan_json(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("QueryPlan", field, false, false, "String")
+}
+
+func (ec *executionContext) _SavedOperation_id(ctx context.Context, field graphql.CollectedField, obj *store.SavedOperation) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SavedOperation_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.SavedOperation().ID(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SavedOperation_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SavedOperation", field, true, true, "ID")
+}
+
+func (ec *executionContext) _SavedOperation_name(ctx context.Context, field graphql.CollectedField, obj *store.SavedOperation) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SavedOperation_name(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Name, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SavedOperation_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SavedOperation", field, false, false, "String")
+}
+
+func (ec *executionContext) _SavedOperation_query(ctx context.Context, field graphql.CollectedField, obj *store.SavedOperation) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SavedOperation_query(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Query, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SavedOperation_query(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SavedOperation", field, false, false, "String")
+}
+
+func (ec *executionContext) _SavedOperation_variables(ctx context.Context, field graphql.CollectedField, obj *store.SavedOperation) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SavedOperation_variables(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Variables, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SavedOperation_variables(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SavedOperation", field, false, false, "String")
+}
+
+func (ec *executionContext) _SavedOperation_createdAt(ctx context.Context, field graphql.CollectedField, obj *store.SavedOperation) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SavedOperation_createdAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CreatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SavedOperation_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SavedOperation", field, false, false, "Time")
+}
+
+func (ec *executionContext) _SavedOperation_updatedAt(ctx context.Context, field graphql.CollectedField, obj *store.SavedOperation) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SavedOperation_updatedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UpdatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SavedOperation_updatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SavedOperation", field, false, false, "Time")
 }
 
 func (ec *executionContext) _SchemaChange_code(ctx context.Context, field graphql.CollectedField, obj *registry.Change) (ret graphql.Marshaler) {
@@ -7589,6 +8067,62 @@ func UnmarshalPublishSubgraphInput(ctx context.Context, raw any) (model.PublishS
 	return out, err
 }
 
+func (ec *executionContext) unmarshalInputSaveOperationInput(ctx context.Context, obj any) (model.SaveOperationInput, error) {
+	var it model.SaveOperationInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"name", "query", "variables"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "name":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("name"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Name = data
+		case "query":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("query"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Query = data
+		case "variables":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("variables"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Variables = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalSaveOperationInput unmarshals raw into the SaveOperationInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalSaveOperationInput(ctx context.Context, raw any) (model.SaveOperationInput, error) {
+	var out model.SaveOperationInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "SaveOperationInput", raw, &out)
+	return out, err
+}
+
 // endregion **************************** input.gotpl *****************************
 
 // region    ************************** interface.gotpl ***************************
@@ -8346,6 +8880,20 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
+		case "saveOperation":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_saveOperation(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "deleteSavedOperation":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_deleteSavedOperation(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -8494,6 +9042,12 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_clients(ctx, field)
 				})
+		case "savedOperations":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_savedOperations(ctx, field)
+				})
 		case "apiSchema":
 			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
 				true, false,
@@ -8569,6 +9123,65 @@ func (ec *executionContext) _QueryPlan(ctx context.Context, sel ast.SelectionSet
 			out.Values[i] = ec._QueryPlan_json(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var savedOperationImplementors = []string{"SavedOperation"}
+
+func (ec *executionContext) _SavedOperation(ctx context.Context, sel ast.SelectionSet, obj *store.SavedOperation) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, savedOperationImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("SavedOperation")
+		case "id":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._SavedOperation_id(ctx, field, obj)
+				})
+		case "name":
+			out.Values[i] = ec._SavedOperation_name(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "query":
+			out.Values[i] = ec._SavedOperation_query(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "variables":
+			out.Values[i] = ec._SavedOperation_variables(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "createdAt":
+			out.Values[i] = ec._SavedOperation_createdAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "updatedAt":
+			out.Values[i] = ec._SavedOperation_updatedAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
@@ -9665,6 +10278,35 @@ func (ec *executionContext) marshalNRole2ᚕgithubᚗcomᚋatriumᚑgatewayᚋat
 	}
 
 	return ret
+}
+
+func (ec *executionContext) unmarshalNSaveOperationInput2githubᚗcomᚋatriumᚑgatewayᚋatriumᚋgraphᚋmodelᚐSaveOperationInput(ctx context.Context, v any) (model.SaveOperationInput, error) {
+	res, err := ec.unmarshalInputSaveOperationInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNSavedOperation2ᚕᚖgithubᚗcomᚋatriumᚑgatewayᚋatriumᚋregistryᚋstoreᚐSavedOperationᚄ(ctx context.Context, sel ast.SelectionSet, v []*store.SavedOperation) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNSavedOperation2ᚖgithubᚗcomᚋatriumᚑgatewayᚋatriumᚋregistryᚋstoreᚐSavedOperation(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNSavedOperation2ᚖgithubᚗcomᚋatriumᚑgatewayᚋatriumᚋregistryᚋstoreᚐSavedOperation(ctx context.Context, sel ast.SelectionSet, v *store.SavedOperation) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "SavedOperation!")
+		return graphql.Null
+	}
+	return ec._SavedOperation(ctx, sel, v)
 }
 
 func (ec *executionContext) marshalNSchemaChange2githubᚗcomᚋatriumᚑgatewayᚋatriumᚋregistryᚐChange(ctx context.Context, sel ast.SelectionSet, v registry.Change) graphql.Marshaler {

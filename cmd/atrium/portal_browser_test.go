@@ -174,6 +174,17 @@ func TestPortalInTheBrowser(t *testing.T) {
 	b.waitFor("the plan", `document.querySelector("[data-testid=query-plan]")?.textContent.includes("products")`)
 	b.shot("portal-playground")
 
+	// Saved operations are kept in the registry: save, change the editor, load it back.
+	b.do("opening saved operations", chromedp.Click(chromedp.CSS(`button[aria-label="Show Saved operations"]`), chromedp.NodeVisible))
+	b.do("saving the operation",
+		chromedp.SendKeys(chromedp.CSS(`.saved input`), "Top two"),
+		chromedp.Click(chromedp.Search(`//div[@class="saved"]//button[normalize-space()="Save"]`), chromedp.NodeVisible))
+	b.waitText("Saved as “Top two”.")
+	b.js("clearing the editor", `document.querySelector(".graphiql-query-editor .CodeMirror").CodeMirror.setValue("{ __typename }"); ""`)
+	b.do("loading it", chromedp.Click(chromedp.Search(`//ul[@class="saved-list"]//button[normalize-space()="Top two"]`), chromedp.NodeVisible))
+	assert.Equal(t, "{ topProducts(first: 2) { name reviews { body } } }",
+		b.js("the editor", `document.querySelector(".graphiql-query-editor .CodeMirror").CodeMirror.getValue()`))
+
 	// A publish shows up in the registry's history, its diff and the changelog.
 	products := strings.Replace(demoSchema(t, "products"), "  product(upc: String!): Product", "  product(upc: String!): Product\n  \"How many products there are.\"\n  productCount: Int", 1)
 	res, err := admin.Publish(t.Context(), "products", urls["products"], products, "", "add productCount")

@@ -104,6 +104,13 @@ type QueryPlan struct {
 	JSON string `json:"json"`
 }
 
+type SaveOperationInput struct {
+	Name  string `json:"name"`
+	Query string `json:"query"`
+	// The variables, as a JSON object in text.
+	Variables *string `json:"variables,omitempty"`
+}
+
 type TypeDoc struct {
 	Name        string   `json:"name"`
 	Kind        TypeKind `json:"kind"`

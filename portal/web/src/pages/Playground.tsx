@@ -12,6 +12,7 @@ import { accessToken } from "../auth";
 import { config } from "../config";
 import { useSession } from "../hooks";
 import { hasRole, useViewer } from "../viewer";
+import { savedPlugin } from "./SavedOperations";
 
 const fetcher = createGraphiQLFetcher({
   url: config.graphql,
@@ -84,8 +85,10 @@ const initialQuery = `# Write a query, or pick fields in the explorer, and press
 export default function Playground() {
   const s = useSession();
   // Plans name the subgraphs behind the API: owners only.
-  const owner = hasRole(useViewer(), "OWNER");
-  const plugins = useMemo(() => (owner ? [explorer, planPlugin] : [explorer]), [owner]);
+  const viewer = useViewer();
+  const owner = hasRole(viewer, "OWNER");
+  // Saved operations belong to a signed-in user.
+  const plugins = useMemo(() => [explorer, ...(viewer ? [savedPlugin] : []), ...(owner ? [planPlugin] : [])], [viewer, owner]);
   return (
     <div className="playground">
       {!s ? <p className="muted small banner">Not signed in: requests go without a token. Sign in to query as yourself.</p> : null}
