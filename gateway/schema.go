@@ -34,8 +34,10 @@ func (s *schema) Exec(ctx context.Context) graphql.ResponseHandler {
 	if rc.DisableIntrospection && usesIntrospection(rc.Operation) {
 		return graphql.OneShot(graphql.ErrorResponse(ctx, "introspection is disabled"))
 	}
-	pl, entry, err := s.snap.plan(rc.Operation, rc.Variables, auth.PrincipalFrom(ctx))
+	principal := auth.PrincipalFrom(ctx)
+	pl, entry, err := s.snap.plan(rc.Operation, rc.Variables, principal)
 	if err != nil {
+		s.countTraffic(rc, principal, true)
 		return graphql.OneShot(&graphql.Response{
 			Data:   json.RawMessage("null"),
 			Errors: gqlerror.List{{Message: err.Error(), Extensions: map[string]any{"code": "QUERY_PLANNING_FAILED"}}},
@@ -46,6 +48,7 @@ func (s *schema) Exec(ctx context.Context) graphql.ResponseHandler {
 	}
 	denied := s.snap.reportRemoved(ctx, rc.Operation.Name, pl)
 	if pl.plan == nil {
+		s.countTraffic(rc, principal, true)
 		return graphql.OneShot(&graphql.Response{Data: json.RawMessage("null"), Errors: denied})
 	}
 	plan := pl.plan
@@ -69,7 +72,16 @@ func (s *schema) Exec(ctx context.Context) graphql.ResponseHandler {
 		if denied != nil {
 			res.Errors = append(denied, res.Errors...)
 		}
+		s.countTraffic(rc, principal, len(res.Errors) > 0)
 		return &graphql.Response{Data: json.RawMessage(res.Data), Errors: res.Errors}
+	}
+}
+
+// countTraffic counts the request for the API client of its token, if any (the portal's
+// usage charts), from the operation's start.
+func (s *schema) countTraffic(rc *graphql.OperationContext, p *auth.Principal, failed bool) {
+	if u := s.snap.opts.Usage; u != nil && p != nil {
+		u.countTraffic(p.ClientID, rc.Stats.OperationStart, failed)
 	}
 }
 

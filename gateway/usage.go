@@ -70,6 +70,8 @@ type UsageRecorder struct {
 	mu            sync.Mutex
 	pending       map[usageKey]*usageCount
 	droppedWindow int64 // requests not counted since the last flush: pending was full
+	traffic       map[trafficKey]*store.TrafficRecord
+	trafficSink   TrafficSink // the sink, when it also records traffic (traffic.go)
 
 	flushMu sync.Mutex // serializes flushes; guards spare and retry
 	spare   map[usageKey]*usageCount
@@ -121,6 +123,11 @@ func NewUsageRecorder(sink UsageSink, opts UsageOptions) *UsageRecorder {
 		log:        opts.Logger,
 		pending:    map[usageKey]*usageCount{},
 		spare:      map[usageKey]*usageCount{},
+		traffic:    map[trafficKey]*store.TrafficRecord{},
+		trafficSink: func() TrafficSink {
+			ts, _ := sink.(TrafficSink)
+			return ts
+		}(),
 	}
 }
 
@@ -219,6 +226,10 @@ func (r *UsageRecorder) Flush(ctx context.Context) error {
 		r.log.Warn("usage: writing counts failed; retrying at the next flush",
 			"records", len(b.records), "requests", countRequests([]usageBatch{b}), "attempt", b.attempts, "error", err)
 		r.retry = append(r.retry, b)
+	}
+	if err := r.flushTraffic(ctx); err != nil {
+		r.log.Warn("usage: writing API clients' traffic failed", "error", err)
+		errs = append(errs, err)
 	}
 	retained := 0
 	for _, b := range r.retry {

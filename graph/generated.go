@@ -103,6 +103,14 @@ type ComplexityRoot struct {
 		Severity       func(childComplexity int) int
 	}
 
+	ClientTraffic struct {
+		Errors      func(childComplexity int) int
+		P95Ms       func(childComplexity int) int
+		Points      func(childComplexity int) int
+		Requests    func(childComplexity int) int
+		StepMinutes func(childComplexity int) int
+	}
+
 	ClientUsage struct {
 		Count func(childComplexity int) int
 		Name  func(childComplexity int) int
@@ -174,6 +182,7 @@ type ComplexityRoot struct {
 		APISchema       func(childComplexity int) int
 		Changelog       func(childComplexity int, first *int, before *int) int
 		Checks          func(childComplexity int, subgraph string, first *int) int
+		ClientTraffic   func(childComplexity int, id string, hours *int) int
 		Clients         func(childComplexity int) int
 		CurrentVersion  func(childComplexity int) int
 		Diff            func(childComplexity int, from int, to int) int
@@ -231,6 +240,15 @@ type ComplexityRoot struct {
 		Publisher func(childComplexity int) int
 		Sdl       func(childComplexity int) int
 		Subgraphs func(childComplexity int) int
+	}
+
+	TrafficPoint struct {
+		Errors   func(childComplexity int) int
+		P50Ms    func(childComplexity int) int
+		P95Ms    func(childComplexity int) int
+		P99Ms    func(childComplexity int) int
+		Requests func(childComplexity int) int
+		Start    func(childComplexity int) int
 	}
 
 	TypeDoc struct {
@@ -295,6 +313,7 @@ type QueryResolver interface {
 	FieldUsage(ctx context.Context, coordinates []string, windowHours *int) ([]*store.CoordinateUsage, error)
 	QueryPlan(ctx context.Context, query string, operationName *string, variables any) (*model.QueryPlan, error)
 	Changelog(ctx context.Context, first *int, before *int) ([]*registry.ChangelogEntry, error)
+	ClientTraffic(ctx context.Context, id string, hours *int) (*model.ClientTraffic, error)
 }
 type SavedOperationResolver interface {
 	ID(ctx context.Context, obj *store.SavedOperation) (string, error)
@@ -550,6 +569,37 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.CheckedChange.Severity(childComplexity), true
+
+	case "ClientTraffic.errors":
+		if e.ComplexityRoot.ClientTraffic.Errors == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ClientTraffic.Errors(childComplexity), true
+	case "ClientTraffic.p95Ms":
+		if e.ComplexityRoot.ClientTraffic.P95Ms == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ClientTraffic.P95Ms(childComplexity), true
+	case "ClientTraffic.points":
+		if e.ComplexityRoot.ClientTraffic.Points == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ClientTraffic.Points(childComplexity), true
+	case "ClientTraffic.requests":
+		if e.ComplexityRoot.ClientTraffic.Requests == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ClientTraffic.Requests(childComplexity), true
+	case "ClientTraffic.stepMinutes":
+		if e.ComplexityRoot.ClientTraffic.StepMinutes == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ClientTraffic.StepMinutes(childComplexity), true
 
 	case "ClientUsage.requests":
 		if e.ComplexityRoot.ClientUsage.Count == nil {
@@ -873,6 +923,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.Checks(childComplexity, args["subgraph"].(string), args["first"].(*int)), true
+	case "Query.clientTraffic":
+		if e.ComplexityRoot.Query.ClientTraffic == nil {
+			break
+		}
+
+		args, err := ec.field_Query_clientTraffic_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.ClientTraffic(childComplexity, args["id"].(string), args["hours"].(*int)), true
 	case "Query.clients":
 		if e.ComplexityRoot.Query.Clients == nil {
 			break
@@ -1144,6 +1205,43 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.SupergraphVersion.Subgraphs(childComplexity), true
+
+	case "TrafficPoint.errors":
+		if e.ComplexityRoot.TrafficPoint.Errors == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TrafficPoint.Errors(childComplexity), true
+	case "TrafficPoint.p50Ms":
+		if e.ComplexityRoot.TrafficPoint.P50Ms == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TrafficPoint.P50Ms(childComplexity), true
+	case "TrafficPoint.p95Ms":
+		if e.ComplexityRoot.TrafficPoint.P95Ms == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TrafficPoint.P95Ms(childComplexity), true
+	case "TrafficPoint.p99Ms":
+		if e.ComplexityRoot.TrafficPoint.P99Ms == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TrafficPoint.P99Ms(childComplexity), true
+	case "TrafficPoint.requests":
+		if e.ComplexityRoot.TrafficPoint.Requests == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TrafficPoint.Requests(childComplexity), true
+	case "TrafficPoint.start":
+		if e.ComplexityRoot.TrafficPoint.Start == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TrafficPoint.Start(childComplexity), true
 
 	case "TypeDoc.description":
 		if e.ComplexityRoot.TypeDoc.Description == nil {
@@ -1751,6 +1849,38 @@ type CheckedChange {
   operationNames: [String!]!
 }
 `, BuiltIn: false},
+	{Name: "../schema/traffic.graphqls", Input: `# What each API client sent through the gateway: the portal's usage charts.
+
+extend type Query {
+  """
+  An API client's traffic over the last ` + "`" + `hours` + "`" + ` (1-720): requests, requests answered with
+  errors and latency percentiles, per step (5 minutes up to 6 hours, 15 minutes up to a
+  day, an hour up to a week, else 6 hours), oldest first, empty steps included. Your own
+  clients, or any for an ADMIN. Latencies are the histogram bucket's upper bound.
+  """
+  clientTraffic(id: ID!, hours: Int = 24): ClientTraffic! @hasRole(role: CONSUMER)
+}
+
+type ClientTraffic {
+  "The length of one point, in minutes."
+  stepMinutes: Int!
+  points: [TrafficPoint!]!
+  requests: Int!
+  errors: Int!
+  "Over the whole window; null without requests."
+  p95Ms: Float
+}
+
+type TrafficPoint {
+  start: Time!
+  requests: Int!
+  errors: Int!
+  "Latency percentiles in milliseconds; null without requests."
+  p50Ms: Float
+  p95Ms: Float
+  p99Ms: Float
+}
+`, BuiltIn: false},
 }
 var parsedSchema = gqlparser.MustLoadSchema(sources...)
 
@@ -1866,6 +1996,22 @@ func (ec *executionContext) childFields_CheckedChange(ctx context.Context, field
 		return ec.fieldContext_CheckedChange_operationNames(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type CheckedChange", field.Name)
+}
+
+func (ec *executionContext) childFields_ClientTraffic(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "stepMinutes":
+		return ec.fieldContext_ClientTraffic_stepMinutes(ctx, field)
+	case "points":
+		return ec.fieldContext_ClientTraffic_points(ctx, field)
+	case "requests":
+		return ec.fieldContext_ClientTraffic_requests(ctx, field)
+	case "errors":
+		return ec.fieldContext_ClientTraffic_errors(ctx, field)
+	case "p95Ms":
+		return ec.fieldContext_ClientTraffic_p95Ms(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ClientTraffic", field.Name)
 }
 
 func (ec *executionContext) childFields_ClientUsage(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -2068,6 +2214,24 @@ func (ec *executionContext) childFields_SupergraphVersion(ctx context.Context, f
 		return ec.fieldContext_SupergraphVersion_createdAt(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type SupergraphVersion", field.Name)
+}
+
+func (ec *executionContext) childFields_TrafficPoint(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "start":
+		return ec.fieldContext_TrafficPoint_start(ctx, field)
+	case "requests":
+		return ec.fieldContext_TrafficPoint_requests(ctx, field)
+	case "errors":
+		return ec.fieldContext_TrafficPoint_errors(ctx, field)
+	case "p50Ms":
+		return ec.fieldContext_TrafficPoint_p50Ms(ctx, field)
+	case "p95Ms":
+		return ec.fieldContext_TrafficPoint_p95Ms(ctx, field)
+	case "p99Ms":
+		return ec.fieldContext_TrafficPoint_p99Ms(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type TrafficPoint", field.Name)
 }
 
 func (ec *executionContext) childFields_TypeDoc(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -2425,6 +2589,28 @@ func (ec *executionContext) field_Query_checks_args(ctx context.Context, rawArgs
 		return nil, err
 	}
 	args["first"] = arg1
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_clientTraffic_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "hours",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["hours"] = arg1
 	return args, nil
 }
 
@@ -3520,6 +3706,130 @@ func (ec *executionContext) _CheckedChange_operationNames(ctx context.Context, f
 }
 func (ec *executionContext) fieldContext_CheckedChange_operationNames(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("CheckedChange", field, false, false, "String")
+}
+
+func (ec *executionContext) _ClientTraffic_stepMinutes(ctx context.Context, field graphql.CollectedField, obj *model.ClientTraffic) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ClientTraffic_stepMinutes(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.StepMinutes, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ClientTraffic_stepMinutes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ClientTraffic", field, false, false, "Int")
+}
+
+func (ec *executionContext) _ClientTraffic_points(ctx context.Context, field graphql.CollectedField, obj *model.ClientTraffic) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ClientTraffic_points(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Points, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.TrafficPoint) graphql.Marshaler {
+			return ec.marshalNTrafficPoint2ᚕᚖgithubᚗcomᚋatriumᚑgatewayᚋatriumᚋgraphᚋmodelᚐTrafficPointᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ClientTraffic_points(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ClientTraffic",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_TrafficPoint(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ClientTraffic_requests(ctx context.Context, field graphql.CollectedField, obj *model.ClientTraffic) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ClientTraffic_requests(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Requests, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ClientTraffic_requests(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ClientTraffic", field, false, false, "Int")
+}
+
+func (ec *executionContext) _ClientTraffic_errors(ctx context.Context, field graphql.CollectedField, obj *model.ClientTraffic) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ClientTraffic_errors(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Errors, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ClientTraffic_errors(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ClientTraffic", field, false, false, "Int")
+}
+
+func (ec *executionContext) _ClientTraffic_p95Ms(ctx context.Context, field graphql.CollectedField, obj *model.ClientTraffic) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ClientTraffic_p95Ms(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.P95Ms, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *float64) graphql.Marshaler {
+			return ec.marshalOFloat2ᚖfloat64(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ClientTraffic_p95Ms(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ClientTraffic", field, false, false, "Float")
 }
 
 func (ec *executionContext) _ClientUsage_client(ctx context.Context, field graphql.CollectedField, obj *store.ClientUse) (ret graphql.Marshaler) {
@@ -5685,6 +5995,68 @@ func (ec *executionContext) fieldContext_Query_changelog(ctx context.Context, fi
 	return fc, nil
 }
 
+func (ec *executionContext) _Query_clientTraffic(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_clientTraffic(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().ClientTraffic(ctx, fc.Args["id"].(string), fc.Args["hours"].(*int))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				role, err := ec.unmarshalNRole2githubᚗcomᚋatriumᚑgatewayᚋatriumᚋgraphᚋmodelᚐRole(ctx, "CONSUMER")
+				if err != nil {
+					var zeroVal *model.ClientTraffic
+					return zeroVal, err
+				}
+				if ec.Directives.HasRole == nil {
+					var zeroVal *model.ClientTraffic
+					return zeroVal, errors.New("directive hasRole is not implemented")
+				}
+				return ec.Directives.HasRole(ctx, nil, directive0, role)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *model.ClientTraffic) graphql.Marshaler {
+			return ec.marshalNClientTraffic2ᚖgithubᚗcomᚋatriumᚑgatewayᚋatriumᚋgraphᚋmodelᚐClientTraffic(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_clientTraffic(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ClientTraffic(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_clientTraffic_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Query___type(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -6421,6 +6793,144 @@ func (ec *executionContext) _SupergraphVersion_createdAt(ctx context.Context, fi
 }
 func (ec *executionContext) fieldContext_SupergraphVersion_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("SupergraphVersion", field, false, false, "Time")
+}
+
+func (ec *executionContext) _TrafficPoint_start(ctx context.Context, field graphql.CollectedField, obj *model.TrafficPoint) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TrafficPoint_start(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Start, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_TrafficPoint_start(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("TrafficPoint", field, false, false, "Time")
+}
+
+func (ec *executionContext) _TrafficPoint_requests(ctx context.Context, field graphql.CollectedField, obj *model.TrafficPoint) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TrafficPoint_requests(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Requests, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_TrafficPoint_requests(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("TrafficPoint", field, false, false, "Int")
+}
+
+func (ec *executionContext) _TrafficPoint_errors(ctx context.Context, field graphql.CollectedField, obj *model.TrafficPoint) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TrafficPoint_errors(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Errors, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_TrafficPoint_errors(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("TrafficPoint", field, false, false, "Int")
+}
+
+func (ec *executionContext) _TrafficPoint_p50Ms(ctx context.Context, field graphql.CollectedField, obj *model.TrafficPoint) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TrafficPoint_p50Ms(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.P50Ms, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *float64) graphql.Marshaler {
+			return ec.marshalOFloat2ᚖfloat64(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_TrafficPoint_p50Ms(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("TrafficPoint", field, false, false, "Float")
+}
+
+func (ec *executionContext) _TrafficPoint_p95Ms(ctx context.Context, field graphql.CollectedField, obj *model.TrafficPoint) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TrafficPoint_p95Ms(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.P95Ms, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *float64) graphql.Marshaler {
+			return ec.marshalOFloat2ᚖfloat64(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_TrafficPoint_p95Ms(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("TrafficPoint", field, false, false, "Float")
+}
+
+func (ec *executionContext) _TrafficPoint_p99Ms(ctx context.Context, field graphql.CollectedField, obj *model.TrafficPoint) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TrafficPoint_p99Ms(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.P99Ms, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *float64) graphql.Marshaler {
+			return ec.marshalOFloat2ᚖfloat64(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_TrafficPoint_p99Ms(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("TrafficPoint", field, false, false, "Float")
 }
 
 func (ec *executionContext) _TypeDoc_name(ctx context.Context, field graphql.CollectedField, obj *model.TypeDoc) (ret graphql.Marshaler) {
@@ -8491,6 +9001,59 @@ func (ec *executionContext) _CheckedChange(ctx context.Context, sel ast.Selectio
 	return out
 }
 
+var clientTrafficImplementors = []string{"ClientTraffic"}
+
+func (ec *executionContext) _ClientTraffic(ctx context.Context, sel ast.SelectionSet, obj *model.ClientTraffic) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, clientTrafficImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ClientTraffic")
+		case "stepMinutes":
+			out.Values[i] = ec._ClientTraffic_stepMinutes(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "points":
+			out.Values[i] = ec._ClientTraffic_points(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "requests":
+			out.Values[i] = ec._ClientTraffic_requests(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "errors":
+			out.Values[i] = ec._ClientTraffic_errors(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "p95Ms":
+			out.Values[i] = ec._ClientTraffic_p95Ms(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var clientUsageImplementors = []string{"ClientUsage"}
 
 func (ec *executionContext) _ClientUsage(ctx context.Context, sel ast.SelectionSet, obj *store.ClientUse) graphql.Marshaler {
@@ -9072,6 +9635,12 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_changelog(ctx, field)
 				})
+		case "clientTraffic":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_clientTraffic(ctx, field)
+				})
 		case "__type":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Query___type(ctx, field)
@@ -9396,6 +9965,64 @@ func (ec *executionContext) _SupergraphVersion(ctx context.Context, sel ast.Sele
 			out.Values[i] = ec._SupergraphVersion_createdAt(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var trafficPointImplementors = []string{"TrafficPoint"}
+
+func (ec *executionContext) _TrafficPoint(ctx context.Context, sel ast.SelectionSet, obj *model.TrafficPoint) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, trafficPointImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("TrafficPoint")
+		case "start":
+			out.Values[i] = ec._TrafficPoint_start(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "requests":
+			out.Values[i] = ec._TrafficPoint_requests(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "errors":
+			out.Values[i] = ec._TrafficPoint_errors(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "p50Ms":
+			out.Values[i] = ec._TrafficPoint_p50Ms(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "p95Ms":
+			out.Values[i] = ec._TrafficPoint_p95Ms(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "p99Ms":
+			out.Values[i] = ec._TrafficPoint_p99Ms(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
 			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
@@ -10027,6 +10654,14 @@ func (ec *executionContext) marshalNCheckedChange2ᚕgithubᚗcomᚋatriumᚑgat
 	return ret
 }
 
+func (ec *executionContext) marshalNClientTraffic2ᚖgithubᚗcomᚋatriumᚑgatewayᚋatriumᚋgraphᚋmodelᚐClientTraffic(ctx context.Context, sel ast.SelectionSet, v *model.ClientTraffic) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "ClientTraffic!")
+		return graphql.Null
+	}
+	return ec._ClientTraffic(ctx, sel, v)
+}
+
 func (ec *executionContext) marshalNClientUsage2githubᚗcomᚋatriumᚑgatewayᚋatriumᚋregistryᚋstoreᚐClientUse(ctx context.Context, sel ast.SelectionSet, v store.ClientUse) graphql.Marshaler {
 	return ec._ClientUsage(ctx, sel, &v)
 }
@@ -10524,6 +11159,30 @@ func (ec *executionContext) marshalNTime2ᚖtimeᚐTime(ctx context.Context, sel
 	return res
 }
 
+func (ec *executionContext) marshalNTrafficPoint2ᚕᚖgithubᚗcomᚋatriumᚑgatewayᚋatriumᚋgraphᚋmodelᚐTrafficPointᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.TrafficPoint) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNTrafficPoint2ᚖgithubᚗcomᚋatriumᚑgatewayᚋatriumᚋgraphᚋmodelᚐTrafficPoint(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNTrafficPoint2ᚖgithubᚗcomᚋatriumᚑgatewayᚋatriumᚋgraphᚋmodelᚐTrafficPoint(ctx context.Context, sel ast.SelectionSet, v *model.TrafficPoint) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "TrafficPoint!")
+		return graphql.Null
+	}
+	return ec._TrafficPoint(ctx, sel, v)
+}
+
 func (ec *executionContext) marshalNTypeDoc2ᚕᚖgithubᚗcomᚋatriumᚑgatewayᚋatriumᚋgraphᚋmodelᚐTypeDocᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.TypeDoc) graphql.Marshaler {
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
@@ -10743,6 +11402,23 @@ func (ec *executionContext) marshalOBoolean2ᚖbool(ctx context.Context, sel ast
 	_ = ctx
 	res := graphql.MarshalBoolean(*v)
 	return res
+}
+
+func (ec *executionContext) unmarshalOFloat2ᚖfloat64(ctx context.Context, v any) (*float64, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := graphql.UnmarshalFloatContext(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOFloat2ᚖfloat64(ctx context.Context, sel ast.SelectionSet, v *float64) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	_ = sel
+	res := graphql.MarshalFloatContext(*v)
+	return graphql.WrapContextMarshaler(ctx, res)
 }
 
 func (ec *executionContext) unmarshalOID2ᚖstring(ctx context.Context, v any) (*string, error) {

@@ -121,7 +121,7 @@ portal:
     admin: [atrium-admins]
   client_scopes: [reviews:read]
 `, idp))
-	liveServeAt(t, addr, "--database", storetest.SQLite(t), "--admin-token", liveToken, "--poll", "100ms", "--config", cfg)
+	liveServeAt(t, addr, "--database", storetest.SQLite(t), "--admin-token", liveToken, "--poll", "100ms", "--usage-interval", "200ms", "--config", cfg)
 	admin := &client.Client{Endpoint: base + "/api/graphql", Token: liveToken}
 	publishAll(t, admin, urls)
 	return portalStack{base: base, admin: admin, urls: urls}
@@ -233,6 +233,13 @@ func TestPortalInTheBrowser(t *testing.T) {
 	_, status = clientToken(t, base, id, newSecret)
 	assert.Equal(t, http.StatusOK, status)
 	b.click("I have saved it")
+
+	// The client's traffic through the gateway shows in its usage chart.
+	clientQuery(t, base, id, newSecret, `{ topProducts(first: 1) { name } }`)
+	// The gateway writes traffic every 200 ms here: reopen the chart until it shows.
+	b.waitFor("the usage", `(() => { const s = document.querySelector("[data-testid=traffic-summary]"); if (s?.textContent.startsWith("1 request, 0 with errors")) return true;
+		const open = document.querySelector('button[aria-label="Usage: Reports"]'); open.click(); if (!s) return false; open.click(); return false })()`)
+	b.shot("portal-usage")
 	b.signOut()
 
 	// The administrator sees every client with its owner, grants what waits, deletes it.
@@ -289,4 +296,27 @@ func clientToken(t *testing.T, base, id, secret string) (string, int) {
 	}
 	_ = json.NewDecoder(resp.Body).Decode(&body)
 	return body.Scope, resp.StatusCode
+}
+
+// clientQuery sends a GraphQL query to the gateway with a client-credentials token of
+// the client.
+func clientQuery(t *testing.T, base, id, secret, query string) {
+	t.Helper()
+	req, _ := http.NewRequest(http.MethodPost, base+"/oauth/token", strings.NewReader(url.Values{"grant_type": {"client_credentials"}}.Encode()))
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	req.SetBasicAuth(id, secret)
+	resp, err := http.DefaultClient.Do(req)
+	require.NoError(t, err)
+	var tok struct {
+		AccessToken string `json:"access_token"`
+	}
+	require.NoError(t, json.NewDecoder(resp.Body).Decode(&tok))
+	resp.Body.Close()
+	body, _ := json.Marshal(map[string]string{"query": query})
+	req, _ = http.NewRequest(http.MethodPost, base+"/graphql", strings.NewReader(string(body)))
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("Authorization", "Bearer "+tok.AccessToken)
+	resp, err = http.DefaultClient.Do(req)
+	require.NoError(t, err)
+	resp.Body.Close()
 }

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"strconv"
+	"time"
 
 	"github.com/atrium-gateway/atrium/auth/issuer"
 )
@@ -29,6 +30,16 @@ type CheckSubgraphInput struct {
 	Delete *bool `json:"delete,omitempty"`
 	// Operations sent within this many hours count as in use (default 7 days).
 	WindowHours *int `json:"windowHours,omitempty"`
+}
+
+type ClientTraffic struct {
+	// The length of one point, in minutes.
+	StepMinutes int             `json:"stepMinutes"`
+	Points      []*TrafficPoint `json:"points"`
+	Requests    int             `json:"requests"`
+	Errors      int             `json:"errors"`
+	// Over the whole window; null without requests.
+	P95Ms *float64 `json:"p95Ms,omitempty"`
 }
 
 type CreateClientInput struct {
@@ -109,6 +120,16 @@ type SaveOperationInput struct {
 	Query string `json:"query"`
 	// The variables, as a JSON object in text.
 	Variables *string `json:"variables,omitempty"`
+}
+
+type TrafficPoint struct {
+	Start    time.Time `json:"start"`
+	Requests int       `json:"requests"`
+	Errors   int       `json:"errors"`
+	// Latency percentiles in milliseconds; null without requests.
+	P50Ms *float64 `json:"p50Ms,omitempty"`
+	P95Ms *float64 `json:"p95Ms,omitempty"`
+	P99Ms *float64 `json:"p99Ms,omitempty"`
 }
 
 type TypeDoc struct {

@@ -4,6 +4,7 @@ import { config } from "../config";
 import { useRegistry } from "../hooks";
 import { hasRole, useViewer } from "../viewer";
 import { Badge, Failure, Loading, When } from "./common";
+import { ClientTraffic } from "./Traffic";
 
 interface APIClient {
   id: string;
@@ -23,6 +24,7 @@ export function Clients() {
   const list = useRegistry<{ clients: APIClient[] }>(`{ clients { ${fields} } }`);
   const [secret, setSecret] = useState<{ id: string; secret: string } | null>(null);
   const [error, setError] = useState<Error | null>(null);
+  const [usage, setUsage] = useState<APIClient | null>(null);
 
   const act = async (f: () => Promise<void>) => {
     setError(null);
@@ -96,6 +98,9 @@ export function Clients() {
                       {c.id === config.signIn?.clientId ? (
                         <span className="muted small">The portal signs in with this client.</span>
                       ) : null}
+                      <button onClick={() => setUsage(usage?.id === c.id ? null : c)} aria-pressed={usage?.id === c.id} aria-label={`Usage: ${c.name || c.id}`}>
+                        Usage
+                      </button>
                       {!c.public ? (
                         <Confirm label="Rotate secret" what={c.name || c.id} warning="The current secret stops working at once." onConfirm={() => rotate(c)} />
                       ) : null}
@@ -109,6 +114,7 @@ export function Clients() {
           </table>
         </div>
       )}
+      {usage ? <ClientTraffic id={usage.id} name={usage.name || usage.id} /> : null}
     </section>
   );
 }
