@@ -239,6 +239,7 @@ func TestPortalInTheBrowser(t *testing.T) {
 	// The gateway writes traffic every 200 ms here: reopen the chart until it shows.
 	b.waitFor("the usage", `(() => { const s = document.querySelector("[data-testid=traffic-summary]"); if (s?.textContent.startsWith("1 request, 0 with errors")) return true;
 		const open = document.querySelector('button[aria-label="Usage: Reports"]'); open.click(); if (!s) return false; open.click(); return false })()`)
+	b.js("showing the chart", `document.querySelector(".traffic").scrollIntoView(); ""`)
 	b.shot("portal-usage")
 	b.signOut()
 
