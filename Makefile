@@ -41,6 +41,10 @@ run: build
 		--url http://127.0.0.1:4005/v1 --schema demo/shipping/schema.graphql --message "make run: REST connectors" || exit 1; \
 	$(BIN)/atrium subgraph publish --endpoint http://$(LISTEN)/api/graphql --name pricing \
 		--url http://127.0.0.1:4006 --schema demo/pricing/schema.graphql --message "make run: gRPC connectors" || exit 1; \
+	for s in accounts:4001 products:4002 reviews:4003 inventory:4004; do \
+		$(BIN)/atrium subgraph publish --endpoint http://$(LISTEN)/api/graphql --variant sandbox \
+			--name $${s%%:*} --url http://127.0.0.1:$${s##*:}/graphql --message "make run: sandbox" >/dev/null || exit 1; \
+	done; \
 	$(BIN)/atrium client create atrium-cli --public --redirect-uri http://127.0.0.1/callback \
 		--grant-type authorization_code --grant-type refresh_token \
 		--grant-type urn:ietf:params:oauth:grant-type:token-exchange --endpoint http://$(LISTEN)/api/graphql >/dev/null 2>&1 || true; \

@@ -42,6 +42,8 @@ type Config struct {
 	Authorization Authorization `yaml:"authorization"`
 	// Portal maps Atrium tokens to the registry API's roles (portal.go).
 	Portal Portal `yaml:"portal"`
+	// Variants are graphs served beside the main one, each its own registry (variants.go).
+	Variants map[string]Variant `yaml:"variants"`
 }
 
 // Auth configures how requests are authenticated (docs/identity.md).
@@ -148,6 +150,7 @@ func (c *Config) validate() error {
 	problems = append(problems, c.Forwarding.problems()...)
 	problems = append(problems, c.Authorization.problems(len(c.Auth.Providers) > 0 || !c.Issuer.Disabled)...)
 	problems = append(problems, c.Portal.problems()...)
+	problems = append(problems, c.variantProblems()...)
 	if len(problems) > 0 {
 		return errors.New(strings.Join(problems, "\n"))
 	}

@@ -41,6 +41,16 @@ type Options struct {
 	Issuer *issuer.Issuer
 	// Feed serves the changelog's Atom feed at /portal/changelog.atom, when set.
 	Feed http.Handler
+	// Variants are the graph variants served beside the main graph (production), which the
+	// playground can target: their GraphQL and registry API paths by name.
+	Variants []Variant
+}
+
+// Variant is a graph variant the portal offers.
+type Variant struct {
+	Name     string `json:"name"`
+	GraphQL  string `json:"graphql"`
+	Registry string `json:"registry"`
 }
 
 // signIn is what the page needs to sign users in through the issuer.
@@ -59,6 +69,8 @@ type pageConfig struct {
 	GraphQL  string  `json:"graphql"`
 	Registry string  `json:"registry"`
 	SignIn   *signIn `json:"signIn,omitempty"`
+	// Variants lists the graphs, the main one (production) first.
+	Variants []Variant `json:"variants"`
 }
 
 // routes are the app's pages; other paths answer the app with 404 (it shows "not found").
@@ -77,7 +89,8 @@ func Handler(opts Options) (http.Handler, error) {
 	if opts.Title == "" {
 		opts.Title = "Atrium"
 	}
-	cfg := pageConfig{Title: opts.Title, Base: Path, GraphQL: opts.GraphQLPath, Registry: opts.RegistryPath}
+	cfg := pageConfig{Title: opts.Title, Base: Path, GraphQL: opts.GraphQLPath, Registry: opts.RegistryPath,
+		Variants: append([]Variant{{Name: "production", GraphQL: opts.GraphQLPath, Registry: opts.RegistryPath}}, opts.Variants...)}
 	connect := "'self'"
 	if opts.Issuer != nil {
 		base := opts.Issuer.URL()

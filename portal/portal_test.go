@@ -53,7 +53,8 @@ func TestPageCarriesItsConfiguration(t *testing.T) {
 	require.NotNil(t, m, body)
 	var cfg pageConfig
 	require.NoError(t, json.Unmarshal([]byte(m[1]), &cfg))
-	assert.Equal(t, pageConfig{Title: `Acme </script><script>alert(1)</script>`, Base: "/portal", GraphQL: "/graphql", Registry: "/api/graphql"}, cfg)
+	assert.Equal(t, pageConfig{Title: `Acme </script><script>alert(1)</script>`, Base: "/portal", GraphQL: "/graphql", Registry: "/api/graphql",
+		Variants: []Variant{{Name: "production", GraphQL: "/graphql", Registry: "/api/graphql"}}}, cfg)
 	assert.Nil(t, cfg.SignIn, "no issuer, no sign-in")
 
 	// Every script and stylesheet the page loads is embedded, hashed and cached for good.

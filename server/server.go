@@ -29,7 +29,23 @@ type Options struct {
 	// Authenticate, when set, wraps the GraphQL API (not the playground page, health or
 	// metrics): it verifies the caller's token and puts the principal in the context.
 	Authenticate func(http.Handler) http.Handler
+	// Variants are graphs served beside the main one: each its API at VariantPath and
+	// its registry API at VariantRegistryPath.
+	Variants []Variant
 }
+
+// Variant is a graph variant's handlers: API serves GraphQL (behind Authenticate, like
+// the main graph), Registry its registry API.
+type Variant struct {
+	Name          string
+	API, Registry http.Handler
+}
+
+// VariantPath is where a variant's GraphQL API is served.
+func VariantPath(name string) string { return "/variants/" + name + "/graphql" }
+
+// VariantRegistryPath is where a variant's registry API is served.
+func VariantRegistryPath(name string) string { return "/api/variants/" + name + "/graphql" }
 
 // RegistryPath is where the registry API is served.
 const RegistryPath = "/api/graphql"
@@ -72,6 +88,14 @@ func New(api http.Handler, opts Options) http.Handler {
 	}
 	for _, p := range opts.IssuerPaths {
 		mux.Handle(p, opts.Issuer)
+	}
+	for _, v := range opts.Variants {
+		h := v.API
+		if opts.Authenticate != nil {
+			h = opts.Authenticate(h)
+		}
+		mux.Handle(VariantPath(v.Name), h)
+		mux.Handle(VariantRegistryPath(v.Name), v.Registry)
 	}
 	if opts.Portal != nil {
 		mux.Handle("/portal", opts.Portal)

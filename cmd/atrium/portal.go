@@ -13,7 +13,7 @@ import (
 // servePortal builds the developer portal over the registry; with the token issuer on,
 // it registers the portal's sign-in client. The feed's links start at the issuer's URL
 // (the public one, when configured), else at the listen address.
-func servePortal(ctx context.Context, reg *registry.Registry, iss *issuer.Issuer, listenURL string) (http.Handler, error) {
+func servePortal(ctx context.Context, reg *registry.Registry, iss *issuer.Issuer, listenURL string, variants []string) (http.Handler, error) {
 	base := listenURL
 	if iss != nil {
 		if err := portal.EnsureClient(ctx, iss); err != nil {
@@ -21,6 +21,10 @@ func servePortal(ctx context.Context, reg *registry.Registry, iss *issuer.Issuer
 		}
 		base = iss.URL()
 	}
-	return portal.Handler(portal.Options{GraphQLPath: "/graphql", RegistryPath: server.RegistryPath, Issuer: iss,
-		Feed: portal.Feed(reg, portal.FeedOptions{BaseURL: base + portal.Path})})
+	opts := portal.Options{GraphQLPath: "/graphql", RegistryPath: server.RegistryPath, Issuer: iss,
+		Feed: portal.Feed(reg, portal.FeedOptions{BaseURL: base + portal.Path})}
+	for _, name := range variants {
+		opts.Variants = append(opts.Variants, portal.Variant{Name: name, GraphQL: server.VariantPath(name), Registry: server.VariantRegistryPath(name)})
+	}
+	return portal.Handler(opts)
 }

@@ -120,10 +120,17 @@ portal:
   roles:
     admin: [atrium-admins]
   client_scopes: [reviews:read]
+variants:
+  sandbox: {}
 `, idp))
 	liveServeAt(t, addr, "--database", storetest.SQLite(t), "--admin-token", liveToken, "--poll", "100ms", "--usage-interval", "200ms", "--config", cfg)
 	admin := &client.Client{Endpoint: base + "/api/graphql", Token: liveToken}
 	publishAll(t, admin, urls)
+	// The sandbox graph has accounts only.
+	sandbox := &client.Client{Endpoint: base + "/api/variants/sandbox/graphql", Token: liveToken}
+	res, err := sandbox.Publish(t.Context(), "accounts", urls["accounts"], demoSchema(t, "accounts"), "", "sandbox")
+	require.NoError(t, err)
+	require.Empty(t, res.Errors)
 	return portalStack{base: base, admin: admin, urls: urls}
 }
 
@@ -184,6 +191,18 @@ func TestPortalInTheBrowser(t *testing.T) {
 	b.do("loading it", chromedp.Click(chromedp.Search(`//ul[@class="saved-list"]//button[normalize-space()="Top two"]`), chromedp.NodeVisible))
 	assert.Equal(t, "{ topProducts(first: 2) { name reviews { body } } }",
 		b.js("the editor", `document.querySelector(".graphiql-query-editor .CodeMirror").CodeMirror.getValue()`))
+
+	// The playground can target the sandbox variant: its schema has no topProducts.
+	b.js("picking the sandbox", `(() => { const s = document.querySelector(".playground select"); s.value = "sandbox"; s.dispatchEvent(new Event("change", { bubbles: true })); return "" })()`)
+	b.waitText("Requests go to /variants/sandbox/graphql")
+	b.do("GraphiQL on the sandbox", chromedp.WaitVisible(chromedp.CSS(`.graphiql-query-editor .CodeMirror`)))
+	b.js("writing a query", `document.querySelector(".graphiql-query-editor .CodeMirror").CodeMirror.setValue("{ me { name } }"); ""`)
+	b.do("running it", chromedp.Click(chromedp.CSS(`.graphiql-execute-button`), chromedp.NodeVisible))
+	b.waitFor("the sandbox's answer", `document.querySelector(".graphiql-response")?.innerText.includes("Ada Lovelace")`)
+	b.js("asking what the sandbox lacks", `document.querySelector(".graphiql-query-editor .CodeMirror").CodeMirror.setValue("{ topProducts { name } }"); ""`)
+	b.do("running it", chromedp.Click(chromedp.CSS(`.graphiql-execute-button`), chromedp.NodeVisible))
+	b.waitFor("the sandbox's refusal", `document.querySelector(".graphiql-response")?.innerText.includes("Cannot query field")`)
+	b.js("back to production", `(() => { const s = document.querySelector(".playground select"); s.value = "production"; s.dispatchEvent(new Event("change", { bubbles: true })); return "" })()`)
 
 	// A publish shows up in the registry's history, its diff and the changelog.
 	products := strings.Replace(demoSchema(t, "products"), "  product(upc: String!): Product", "  product(upc: String!): Product\n  \"How many products there are.\"\n  productCount: Int", 1)

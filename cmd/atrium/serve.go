@@ -155,19 +155,17 @@ With --supergraph the gateway serves that file instead, and reloads it when it c
 				if routes.Registry, err = resolvers.Handler(reg, api); err != nil {
 					return err
 				}
-				if routes.Portal, err = servePortal(ctx, reg, iss, "http://"+ln.Addr().String()); err != nil {
+				if routes.Portal, err = servePortal(ctx, reg, iss, "http://"+ln.Addr().String(), cfg.VariantNames()); err != nil {
 					return err
 				}
-				// Usage feeds schema checks. The recorder outlives the HTTP server, so that
-				// its last write, when it stops, has the last requests' counts.
-				opts.Usage = gateway.NewUsageRecorder(st, gateway.UsageOptions{FlushInterval: usageInterval})
-				recording, stopRecording := context.WithCancel(context.WithoutCancel(ctx))
-				recorded := make(chan struct{})
-				go func() { opts.Usage.Run(recording); close(recorded) }()
-				defer func() { stopRecording(); <-recorded }()
-				go registry.Follow(ctx, st, poll, func(v store.Version) error {
-					return gw.Load(fmt.Sprintf("supergraph version %d", v.ID), v.SDL, opts)
-				}, nil)
+				// Usage feeds schema checks; its recorder outlives the HTTP server.
+				defer followRegistry(ctx, st, gw, opts, poll, usageInterval, "")()
+				variants, stopVariants, err := serveVariants(ctx, &cfg, database, api, opts, poll, usageInterval)
+				if err != nil {
+					return err
+				}
+				defer stopVariants()
+				routes.Variants = variants
 			}
 			if verifier != nil {
 				routes.Authenticate = auth.Middleware(verifier, auth.MiddlewareOptions{AllowAnonymous: cfg.Auth.AllowAnonymous(), Logger: slog.Default()})

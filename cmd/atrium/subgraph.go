@@ -20,6 +20,7 @@ import (
 	"github.com/atrium-gateway/atrium/registry"
 	"github.com/atrium-gateway/atrium/registry/client"
 	"github.com/atrium-gateway/atrium/resolvers"
+	"github.com/atrium-gateway/atrium/server"
 )
 
 // Where the registry client commands find the API and its token when not told.
@@ -32,12 +33,13 @@ const (
 // registryFlags are the flags every registry client command shares. Their defaults are
 // resolved when a command runs, not when it is built, so that --help never shows a token.
 type registryFlags struct {
-	endpoint, token string
+	endpoint, token, variant string
 }
 
 func (f *registryFlags) register(cmd *cobra.Command) {
 	pf := cmd.PersistentFlags()
 	pf.StringVar(&f.endpoint, "endpoint", "", "URL of the registry API (default: $"+registryEndpointEnv+", else "+defaultRegistryEndpoint+", where 'atrium serve' serves it by default)")
+	pf.StringVar(&f.variant, "variant", "", "a graph variant's registry (e.g. sandbox: /api/variants/sandbox/graphql on the endpoint's server) instead of the main graph's (docs/variants.md)")
 	pf.StringVar(&f.token, "token", "", "admin token of the registry API, or an Atrium access token with the role needed (default: $"+registryTokenEnv+", else the contents of ./"+adminTokenFile+", the file 'atrium serve' writes when it generates the token)")
 }
 
@@ -65,6 +67,12 @@ func (f *registryFlags) connect() (*registryClient, error) {
 	}
 	if u.Path == "" || u.Path == "/" {
 		u.Path = resolvers.Path // a bare server address means its registry API
+	}
+	if f.variant != "" {
+		if u.Path != resolvers.Path {
+			return nil, fmt.Errorf("--variant needs the server's main registry API as the endpoint (%s), not %s", resolvers.Path, u.Path)
+		}
+		u.Path = server.VariantRegistryPath(url.PathEscape(f.variant))
 	}
 	c := &registryClient{Client: &client.Client{Endpoint: u.String()}, shown: u.Redacted()}
 	switch {

@@ -6,6 +6,8 @@ export interface PortalConfig {
   base: string;
   graphql: string;
   registry: string;
+  // The graphs the playground can target: production (the main one) first, then variants.
+  variants: { name: string; graphql: string; registry: string }[];
   // Sign-in through Atrium's token issuer; absent when the issuer is off.
   signIn?: {
     origin: string;
@@ -19,7 +21,7 @@ export interface PortalConfig {
 
 function read(): PortalConfig {
   const el = document.getElementById("atrium-config");
-  const fallback: PortalConfig = { title: "Atrium", base: "/portal", graphql: "/graphql", registry: "/api/graphql" };
+  const fallback: PortalConfig = { title: "Atrium", base: "/portal", graphql: "/graphql", registry: "/api/graphql", variants: [] };
   if (!el?.textContent) return fallback;
   try {
     return { ...fallback, ...JSON.parse(el.textContent) };

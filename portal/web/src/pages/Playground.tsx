@@ -14,16 +14,19 @@ import { useSession } from "../hooks";
 import { hasRole, useViewer } from "../viewer";
 import { savedPlugin } from "./SavedOperations";
 
-const fetcher = createGraphiQLFetcher({
-  url: config.graphql,
-  // The token is read per request: it may have been refreshed since the page loaded.
-  fetch: async (input, init) => {
-    const token = await accessToken();
-    const headers = new Headers(init?.headers);
-    if (token && !headers.has("Authorization")) headers.set("Authorization", `Bearer ${token}`);
-    return fetch(input, { ...init, headers });
-  },
-});
+// fetcherFor sends the editor's operations to a graph's endpoint with the user's token,
+// read per request: it may have been refreshed since the page loaded.
+function fetcherFor(url: string) {
+  return createGraphiQLFetcher({
+    url,
+    fetch: async (input, init) => {
+      const token = await accessToken();
+      const headers = new Headers(init?.headers);
+      if (token && !headers.has("Authorization")) headers.set("Authorization", `Bearer ${token}`);
+      return fetch(input, { ...init, headers });
+    },
+  });
+}
 
 function PlanView() {
   const editors = useEditorContext();
@@ -89,10 +92,38 @@ export default function Playground() {
   const owner = hasRole(viewer, "OWNER");
   // Saved operations belong to a signed-in user.
   const plugins = useMemo(() => [explorer, ...(viewer ? [savedPlugin] : []), ...(owner ? [planPlugin] : [])], [viewer, owner]);
+  // A variant (e.g. sandbox) is another graph with its own backends: try the API there
+  // without touching production.
+  const graphs = config.variants.length ? config.variants : [{ name: "production", graphql: config.graphql, registry: config.registry }];
+  const [target, setTarget] = useState(() => sessionStorage.getItem("atrium.portal.graph") ?? graphs[0].name);
+  const graph = graphs.find((g) => g.name === target) ?? graphs[0];
+  const fetcher = useMemo(() => fetcherFor(graph.graphql), [graph.graphql]);
+  const pick = (name: string) => {
+    sessionStorage.setItem("atrium.portal.graph", name);
+    setTarget(name);
+  };
   return (
     <div className="playground">
-      {!s ? <p className="muted small banner">Not signed in: requests go without a token. Sign in to query as yourself.</p> : null}
-      <GraphiQL fetcher={fetcher} plugins={plugins} defaultQuery={initialQuery} />
+      <div className="row banner">
+        {graphs.length > 1 ? (
+          <label className="inline">
+            Graph{" "}
+            <select value={graph.name} onChange={(e) => pick(e.target.value)} aria-describedby="graph-endpoint">
+              {graphs.map((g) => (
+                <option key={g.name} value={g.name}>
+                  {g.name}
+                </option>
+              ))}
+            </select>
+          </label>
+        ) : null}
+        <span id="graph-endpoint" className="muted small">
+          Requests go to <code>{graph.graphql}</code>
+          {s ? " with your token." : " without a token: sign in to query as yourself."}
+        </span>
+      </div>
+      {/* A new graph is a new schema: GraphiQL starts over with it. */}
+      <GraphiQL key={graph.name} fetcher={fetcher} plugins={plugins} defaultQuery={initialQuery} />
     </div>
   );
 }
