@@ -149,7 +149,7 @@ func (p *portal) do(t *testing.T, bearer, query string, vars map[string]any) gql
 	out := gqlResponse{Status: resp.StatusCode, Header: resp.Header, Body: string(raw)}
 	var decoded struct {
 		Data   map[string]any `json:"data"`
-		Errors []answerError     `json:"errors"`
+		Errors []answerError  `json:"errors"`
 	}
 	require.NoError(t, json.Unmarshal(raw, &decoded), string(raw))
 	out.Data, out.Errors = decoded.Data, decoded.Errors

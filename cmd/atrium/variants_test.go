@@ -27,8 +27,13 @@ func TestVariantsAreSeparateGraphs(t *testing.T) {
 	out, err := run(t, ctx, append([]string{"subgraph", "publish", "--variant", "sandbox", "--name", "accounts", "--url", urls["accounts"],
 		"--schema", "../../demo/accounts/schema.graphqls"}, api...)...)
 	require.NoError(t, err, out)
-	sandbox := func() (int, string, error) { return query(http.DefaultClient, base+"/variants/sandbox", `{ me { name } }`) }
-	require.Eventually(t, func() bool { status, body, _ := sandbox(); return status == 200 && strings.Contains(body, "Ada Lovelace") }, 5*time.Second, 50*time.Millisecond)
+	sandbox := func() (int, string, error) {
+		return query(http.DefaultClient, base+"/variants/sandbox", `{ me { name } }`)
+	}
+	require.Eventually(t, func() bool {
+		status, body, _ := sandbox()
+		return status == 200 && strings.Contains(body, "Ada Lovelace")
+	}, 5*time.Second, 50*time.Millisecond)
 	status, body, err := query(http.DefaultClient, base, `{ me { name } }`)
 	require.NoError(t, err)
 	assert.Equal(t, http.StatusServiceUnavailable, status, "the main graph has nothing published: %s", body)
