@@ -37,6 +37,8 @@ type ResolverRoot interface {
 	APIClient() APIClientResolver
 	APISchema() APISchemaResolver
 	ChangelogEntry() ChangelogEntryResolver
+	FeedbackPost() FeedbackPostResolver
+	FeedbackThread() FeedbackThreadResolver
 	Mutation() MutationResolver
 	Query() QueryResolver
 	SavedOperation() SavedOperationResolver
@@ -140,6 +142,28 @@ type ComplexityRoot struct {
 		Name              func(childComplexity int) int
 	}
 
+	FeedbackPost struct {
+		AuthorName  func(childComplexity int) int
+		Body        func(childComplexity int) int
+		CreatedAt   func(childComplexity int) int
+		ID          func(childComplexity int) int
+		OwnerAnswer func(childComplexity int) int
+	}
+
+	FeedbackThread struct {
+		AuthorName func(childComplexity int) int
+		Coordinate func(childComplexity int) int
+		CreatedAt  func(childComplexity int) int
+		ID         func(childComplexity int) int
+		Kind       func(childComplexity int) int
+		KnownIssue func(childComplexity int) int
+		Posts      func(childComplexity int) int
+		Replies    func(childComplexity int) int
+		Status     func(childComplexity int) int
+		Title      func(childComplexity int) int
+		UpdatedAt  func(childComplexity int) int
+	}
+
 	FieldDoc struct {
 		Args              func(childComplexity int) int
 		DefaultValue      func(childComplexity int) int
@@ -158,6 +182,7 @@ type ComplexityRoot struct {
 	}
 
 	Mutation struct {
+		AskFeedback          func(childComplexity int, input model.AskFeedbackInput) int
 		CheckSubgraph        func(childComplexity int, input model.CheckSubgraphInput) int
 		CreateClient         func(childComplexity int, input model.CreateClientInput) int
 		DeleteClient         func(childComplexity int, id string) int
@@ -165,8 +190,10 @@ type ComplexityRoot struct {
 		DeleteSubgraph       func(childComplexity int, input model.DeleteSubgraphInput) int
 		GrantClientScopes    func(childComplexity int, id string, scopes []string) int
 		PublishSubgraph      func(childComplexity int, input model.PublishSubgraphInput) int
+		ReplyFeedback        func(childComplexity int, threadID string, body string) int
 		RotateClientSecret   func(childComplexity int, id string) int
 		SaveOperation        func(childComplexity int, input model.SaveOperationInput) int
+		SetFeedbackStatus    func(childComplexity int, threadID string, status store.FeedbackStatus, knownIssue *bool) int
 	}
 
 	PublishResult struct {
@@ -186,7 +213,10 @@ type ComplexityRoot struct {
 		Clients         func(childComplexity int) int
 		CurrentVersion  func(childComplexity int) int
 		Diff            func(childComplexity int, from int, to int) int
+		Feedback        func(childComplexity int, coordinate *string, status *store.FeedbackStatus, first *int, before *string) int
+		FeedbackThread  func(childComplexity int, id string) int
 		FieldUsage      func(childComplexity int, coordinates []string, windowHours *int) int
+		KnownIssues     func(childComplexity int, typeArg string) int
 		QueryPlan       func(childComplexity int, query string, operationName *string, variables any) int
 		SavedOperations func(childComplexity int) int
 		Subgraph        func(childComplexity int, name string) int
@@ -287,6 +317,14 @@ type ChangelogEntryResolver interface {
 	CreatedAt(ctx context.Context, obj *registry.ChangelogEntry) (*time.Time, error)
 	Message(ctx context.Context, obj *registry.ChangelogEntry) (string, error)
 }
+type FeedbackPostResolver interface {
+	ID(ctx context.Context, obj *store.FeedbackPost) (string, error)
+}
+type FeedbackThreadResolver interface {
+	ID(ctx context.Context, obj *store.FeedbackThread) (string, error)
+
+	Posts(ctx context.Context, obj *store.FeedbackThread) ([]*store.FeedbackPost, error)
+}
 type MutationResolver interface {
 	PublishSubgraph(ctx context.Context, input model.PublishSubgraphInput) (*registry.PublishResult, error)
 	DeleteSubgraph(ctx context.Context, input model.DeleteSubgraphInput) (*registry.PublishResult, error)
@@ -295,6 +333,9 @@ type MutationResolver interface {
 	RotateClientSecret(ctx context.Context, id string) (*model.CreatedClient, error)
 	DeleteClient(ctx context.Context, id string) (bool, error)
 	GrantClientScopes(ctx context.Context, id string, scopes []string) (*issuer.Client, error)
+	AskFeedback(ctx context.Context, input model.AskFeedbackInput) (*store.FeedbackThread, error)
+	ReplyFeedback(ctx context.Context, threadID string, body string) (*store.FeedbackPost, error)
+	SetFeedbackStatus(ctx context.Context, threadID string, status store.FeedbackStatus, knownIssue *bool) (*store.FeedbackThread, error)
 	SaveOperation(ctx context.Context, input model.SaveOperationInput) (*store.SavedOperation, error)
 	DeleteSavedOperation(ctx context.Context, id string) (bool, error)
 }
@@ -308,6 +349,9 @@ type QueryResolver interface {
 	Diff(ctx context.Context, from int, to int) ([]*registry.Change, error)
 	Checks(ctx context.Context, subgraph string, first *int) ([]*registry.CheckResult, error)
 	Clients(ctx context.Context) ([]*issuer.Client, error)
+	Feedback(ctx context.Context, coordinate *string, status *store.FeedbackStatus, first *int, before *string) ([]*store.FeedbackThread, error)
+	FeedbackThread(ctx context.Context, id string) (*store.FeedbackThread, error)
+	KnownIssues(ctx context.Context, typeArg string) ([]*store.FeedbackThread, error)
 	SavedOperations(ctx context.Context) ([]*store.SavedOperation, error)
 	APISchema(ctx context.Context) (*registry.Current, error)
 	FieldUsage(ctx context.Context, coordinates []string, windowHours *int) ([]*store.CoordinateUsage, error)
@@ -690,6 +734,104 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.EnumValueDoc.Name(childComplexity), true
 
+	case "FeedbackPost.author":
+		if e.ComplexityRoot.FeedbackPost.AuthorName == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FeedbackPost.AuthorName(childComplexity), true
+	case "FeedbackPost.body":
+		if e.ComplexityRoot.FeedbackPost.Body == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FeedbackPost.Body(childComplexity), true
+	case "FeedbackPost.createdAt":
+		if e.ComplexityRoot.FeedbackPost.CreatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FeedbackPost.CreatedAt(childComplexity), true
+	case "FeedbackPost.id":
+		if e.ComplexityRoot.FeedbackPost.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FeedbackPost.ID(childComplexity), true
+	case "FeedbackPost.ownerAnswer":
+		if e.ComplexityRoot.FeedbackPost.OwnerAnswer == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FeedbackPost.OwnerAnswer(childComplexity), true
+
+	case "FeedbackThread.author":
+		if e.ComplexityRoot.FeedbackThread.AuthorName == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FeedbackThread.AuthorName(childComplexity), true
+	case "FeedbackThread.coordinate":
+		if e.ComplexityRoot.FeedbackThread.Coordinate == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FeedbackThread.Coordinate(childComplexity), true
+	case "FeedbackThread.createdAt":
+		if e.ComplexityRoot.FeedbackThread.CreatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FeedbackThread.CreatedAt(childComplexity), true
+	case "FeedbackThread.id":
+		if e.ComplexityRoot.FeedbackThread.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FeedbackThread.ID(childComplexity), true
+	case "FeedbackThread.kind":
+		if e.ComplexityRoot.FeedbackThread.Kind == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FeedbackThread.Kind(childComplexity), true
+	case "FeedbackThread.knownIssue":
+		if e.ComplexityRoot.FeedbackThread.KnownIssue == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FeedbackThread.KnownIssue(childComplexity), true
+	case "FeedbackThread.posts":
+		if e.ComplexityRoot.FeedbackThread.Posts == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FeedbackThread.Posts(childComplexity), true
+	case "FeedbackThread.replies":
+		if e.ComplexityRoot.FeedbackThread.Replies == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FeedbackThread.Replies(childComplexity), true
+	case "FeedbackThread.status":
+		if e.ComplexityRoot.FeedbackThread.Status == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FeedbackThread.Status(childComplexity), true
+	case "FeedbackThread.title":
+		if e.ComplexityRoot.FeedbackThread.Title == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FeedbackThread.Title(childComplexity), true
+	case "FeedbackThread.updatedAt":
+		if e.ComplexityRoot.FeedbackThread.UpdatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FeedbackThread.UpdatedAt(childComplexity), true
+
 	case "FieldDoc.args":
 		if e.ComplexityRoot.FieldDoc.Args == nil {
 			break
@@ -758,6 +900,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.FieldUsage.Count(childComplexity), true
 
+	case "Mutation.askFeedback":
+		if e.ComplexityRoot.Mutation.AskFeedback == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_askFeedback_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.AskFeedback(childComplexity, args["input"].(model.AskFeedbackInput)), true
 	case "Mutation.checkSubgraph":
 		if e.ComplexityRoot.Mutation.CheckSubgraph == nil {
 			break
@@ -835,6 +988,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.PublishSubgraph(childComplexity, args["input"].(model.PublishSubgraphInput)), true
+	case "Mutation.replyFeedback":
+		if e.ComplexityRoot.Mutation.ReplyFeedback == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_replyFeedback_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.ReplyFeedback(childComplexity, args["threadID"].(string), args["body"].(string)), true
 	case "Mutation.rotateClientSecret":
 		if e.ComplexityRoot.Mutation.RotateClientSecret == nil {
 			break
@@ -857,6 +1021,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.SaveOperation(childComplexity, args["input"].(model.SaveOperationInput)), true
+	case "Mutation.setFeedbackStatus":
+		if e.ComplexityRoot.Mutation.SetFeedbackStatus == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_setFeedbackStatus_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.SetFeedbackStatus(childComplexity, args["threadID"].(string), args["status"].(store.FeedbackStatus), args["knownIssue"].(*bool)), true
 
 	case "PublishResult.changes":
 		if e.ComplexityRoot.PublishResult.Changes == nil {
@@ -957,6 +1132,28 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.Diff(childComplexity, args["from"].(int), args["to"].(int)), true
+	case "Query.feedback":
+		if e.ComplexityRoot.Query.Feedback == nil {
+			break
+		}
+
+		args, err := ec.field_Query_feedback_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.Feedback(childComplexity, args["coordinate"].(*string), args["status"].(*store.FeedbackStatus), args["first"].(*int), args["before"].(*string)), true
+	case "Query.feedbackThread":
+		if e.ComplexityRoot.Query.FeedbackThread == nil {
+			break
+		}
+
+		args, err := ec.field_Query_feedbackThread_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.FeedbackThread(childComplexity, args["id"].(string)), true
 	case "Query.fieldUsage":
 		if e.ComplexityRoot.Query.FieldUsage == nil {
 			break
@@ -969,6 +1166,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Query.FieldUsage(childComplexity, args["coordinates"].([]string), args["windowHours"].(*int)), true
 
+	case "Query.knownIssues":
+		if e.ComplexityRoot.Query.KnownIssues == nil {
+			break
+		}
+
+		args, err := ec.field_Query_knownIssues_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.KnownIssues(childComplexity, args["type"].(string)), true
 	case "Query.queryPlan":
 		if e.ComplexityRoot.Query.QueryPlan == nil {
 			break
@@ -1326,6 +1534,7 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 	ec := newExecutionContext(opCtx, e, make(chan graphql.DeferredResult))
 	inputUnmarshalers := func() *graphql.InputUnmarshalerIndex {
 		return graphql.NewInputUnmarshalerIndex(
+			graphql.NewInputUnmarshaler("AskFeedbackInput", ec.unmarshalInputAskFeedbackInput),
 			graphql.NewInputUnmarshaler("CheckSubgraphInput", ec.unmarshalInputCheckSubgraphInput),
 			graphql.NewInputUnmarshaler("CreateClientInput", ec.unmarshalInputCreateClientInput),
 			graphql.NewInputUnmarshaler("DeleteSubgraphInput", ec.unmarshalInputDeleteSubgraphInput),
@@ -1474,6 +1683,101 @@ type CreatedClient {
   client: APIClient!
   "The client secret, shown this once; null for a public client."
   secret: String
+}
+`, BuiltIn: false},
+	{Name: "../schema/feedback.graphqls", Input: `# Feedback on the API (docs/portal.md#feedback): developers ask a question or report a
+# problem on a type or a field of the API schema; subgraph owners answer. Every signed-in
+# user reads every thread. Authors are shown by name, never by email.
+#
+# Each user may open 20 threads and write 100 posts (a thread's first post included) in
+# 24 hours; beyond that, askFeedback and replyFeedback answer BAD_USER_INPUT "too many…".
+
+extend type Query {
+  """
+  Feedback threads, newest activity (post or status change) first: ` + "`" + `first` + "`" + ` of them (1 to
+  100), after the thread ` + "`" + `before` + "`" + ` in that order (pass a page's last ID for the next page).
+  ` + "`" + `coordinate` + "`" + ` keeps the threads on it; a type name also keeps those on the type's fields
+  (` + "`" + `Product` + "`" + ` matches ` + "`" + `Product.price` + "`" + `). ` + "`" + `status` + "`" + ` keeps the threads in that status.
+  """
+  feedback(coordinate: String, status: FeedbackStatus, first: Int = 50, before: ID): [FeedbackThread!]! @hasRole(role: CONSUMER)
+  "One thread; null when there is none."
+  feedbackThread(id: ID!): FeedbackThread @hasRole(role: CONSUMER)
+  """
+  The known issues of a type: its threads and its fields' marked ` + "`" + `knownIssue` + "`" + ` that are not
+  CLOSED, newest activity first (at most 100).
+  """
+  knownIssues(type: String!): [FeedbackThread!]! @hasRole(role: CONSUMER)
+}
+
+extend type Mutation {
+  """
+  Asks a question or reports a problem: a new OPEN thread, whose first post is ` + "`" + `body` + "`" + `. The
+  coordinate must be a type, or a field or enum value, of the current API schema.
+  """
+  askFeedback(input: AskFeedbackInput!): FeedbackThread! @hasRole(role: CONSUMER)
+  """
+  Replies to a thread that is not CLOSED. A reply by an OWNER is the owners' answer
+  (` + "`" + `ownerAnswer` + "`" + `), and moves an OPEN thread to ANSWERED.
+  """
+  replyFeedback(threadID: ID!, body: String!): FeedbackPost! @hasRole(role: CONSUMER)
+  "Sets a thread's status and, when given, whether it is a known issue (shown on the type's docs page)."
+  setFeedbackStatus(threadID: ID!, status: FeedbackStatus!, knownIssue: Boolean): FeedbackThread! @hasRole(role: OWNER)
+}
+
+enum FeedbackKind {
+  QUESTION
+  PROBLEM
+}
+
+enum FeedbackStatus {
+  "Asked, waiting for an owner's answer."
+  OPEN
+  "An owner answered."
+  ANSWERED
+  "Closed by an owner: it takes no more replies."
+  CLOSED
+}
+
+input AskFeedbackInput {
+  "` + "`" + `Type` + "`" + ` or ` + "`" + `Type.field` + "`" + `, e.g. ` + "`" + `Product.price` + "`" + `."
+  coordinate: String!
+  kind: FeedbackKind!
+  "One line, 3 to 200 characters."
+  title: String!
+  "Plain text, 1 to 10,000 characters; line breaks and tabs are the only control characters allowed."
+  body: String!
+}
+
+"A question or a problem report on a schema coordinate, with its posts."
+type FeedbackThread {
+  id: ID!
+  "` + "`" + `Type` + "`" + ` or ` + "`" + `Type.field` + "`" + `."
+  coordinate: String!
+  kind: FeedbackKind!
+  title: String!
+  status: FeedbackStatus!
+  "Owners list known issues on the docs page of the type."
+  knownIssue: Boolean!
+  "Who asked, by name (the name or preferred_username claim), never by email."
+  author: String!
+  "The posts after the first."
+  replies: Int!
+  "The posts, oldest first; the first is the question or report itself."
+  posts: [FeedbackPost!]!
+  createdAt: Time!
+  "The last activity: the newest post or status change."
+  updatedAt: Time!
+}
+
+type FeedbackPost {
+  id: ID!
+  "Who wrote it, by name, never by email."
+  author: String!
+  "Plain text, not Markdown or HTML: show it as text."
+  body: String!
+  "True for a reply by an owner: the owners' answer."
+  ownerAnswer: Boolean!
+  createdAt: Time!
 }
 `, BuiltIn: false},
 	{Name: "../schema/operations.graphqls", Input: `# Operations users save in the portal's playground: per signed-in user, by name.
@@ -2072,6 +2376,50 @@ func (ec *executionContext) childFields_EnumValueDoc(ctx context.Context, field 
 	return nil, fmt.Errorf("no field named %q was found under type EnumValueDoc", field.Name)
 }
 
+func (ec *executionContext) childFields_FeedbackPost(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_FeedbackPost_id(ctx, field)
+	case "author":
+		return ec.fieldContext_FeedbackPost_author(ctx, field)
+	case "body":
+		return ec.fieldContext_FeedbackPost_body(ctx, field)
+	case "ownerAnswer":
+		return ec.fieldContext_FeedbackPost_ownerAnswer(ctx, field)
+	case "createdAt":
+		return ec.fieldContext_FeedbackPost_createdAt(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type FeedbackPost", field.Name)
+}
+
+func (ec *executionContext) childFields_FeedbackThread(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_FeedbackThread_id(ctx, field)
+	case "coordinate":
+		return ec.fieldContext_FeedbackThread_coordinate(ctx, field)
+	case "kind":
+		return ec.fieldContext_FeedbackThread_kind(ctx, field)
+	case "title":
+		return ec.fieldContext_FeedbackThread_title(ctx, field)
+	case "status":
+		return ec.fieldContext_FeedbackThread_status(ctx, field)
+	case "knownIssue":
+		return ec.fieldContext_FeedbackThread_knownIssue(ctx, field)
+	case "author":
+		return ec.fieldContext_FeedbackThread_author(ctx, field)
+	case "replies":
+		return ec.fieldContext_FeedbackThread_replies(ctx, field)
+	case "posts":
+		return ec.fieldContext_FeedbackThread_posts(ctx, field)
+	case "createdAt":
+		return ec.fieldContext_FeedbackThread_createdAt(ctx, field)
+	case "updatedAt":
+		return ec.fieldContext_FeedbackThread_updatedAt(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type FeedbackThread", field.Name)
+}
+
 func (ec *executionContext) childFields_FieldDoc(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "name":
@@ -2400,6 +2748,20 @@ func (ec *executionContext) dir_hasRole_args(ctx context.Context, rawArgs map[st
 	return args, nil
 }
 
+func (ec *executionContext) field_Mutation_askFeedback_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.AskFeedbackInput, error) {
+			return ec.unmarshalNAskFeedbackInput2githubᚗcomᚋatriumᚑgatewayᚋatriumᚋgraphᚋmodelᚐAskFeedbackInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
 func (ec *executionContext) field_Mutation_checkSubgraph_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -2506,6 +2868,28 @@ func (ec *executionContext) field_Mutation_publishSubgraph_args(ctx context.Cont
 	return args, nil
 }
 
+func (ec *executionContext) field_Mutation_replyFeedback_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "threadID",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["threadID"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "body",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNString2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["body"] = arg1
+	return args, nil
+}
+
 func (ec *executionContext) field_Mutation_rotateClientSecret_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -2531,6 +2915,36 @@ func (ec *executionContext) field_Mutation_saveOperation_args(ctx context.Contex
 		return nil, err
 	}
 	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_setFeedbackStatus_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "threadID",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["threadID"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "status",
+		func(ctx context.Context, v any) (store.FeedbackStatus, error) {
+			return ec.unmarshalNFeedbackStatus2githubᚗcomᚋatriumᚑgatewayᚋatriumᚋregistryᚋstoreᚐFeedbackStatus(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["status"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "knownIssue",
+		func(ctx context.Context, v any) (*bool, error) {
+			return ec.unmarshalOBoolean2ᚖbool(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["knownIssue"] = arg2
 	return args, nil
 }
 
@@ -2636,6 +3050,58 @@ func (ec *executionContext) field_Query_diff_args(ctx context.Context, rawArgs m
 	return args, nil
 }
 
+func (ec *executionContext) field_Query_feedbackThread_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_feedback_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "coordinate",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["coordinate"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "status",
+		func(ctx context.Context, v any) (*store.FeedbackStatus, error) {
+			return ec.unmarshalOFeedbackStatus2ᚖgithubᚗcomᚋatriumᚑgatewayᚋatriumᚋregistryᚋstoreᚐFeedbackStatus(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["status"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "before",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOID2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["before"] = arg3
+	return args, nil
+}
+
 func (ec *executionContext) field_Query_fieldUsage_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -2655,6 +3121,20 @@ func (ec *executionContext) field_Query_fieldUsage_args(ctx context.Context, raw
 		return nil, err
 	}
 	args["windowHours"] = arg1
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_knownIssues_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "type",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNString2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["type"] = arg0
 	return args, nil
 }
 
@@ -4172,6 +4652,383 @@ func (ec *executionContext) fieldContext_EnumValueDoc_deprecationReason(_ contex
 	return graphql.NewScalarFieldContext("EnumValueDoc", field, false, false, "String")
 }
 
+func (ec *executionContext) _FeedbackPost_id(ctx context.Context, field graphql.CollectedField, obj *store.FeedbackPost) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_FeedbackPost_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.FeedbackPost().ID(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_FeedbackPost_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("FeedbackPost", field, true, true, "ID")
+}
+
+func (ec *executionContext) _FeedbackPost_author(ctx context.Context, field graphql.CollectedField, obj *store.FeedbackPost) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_FeedbackPost_author(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.AuthorName, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_FeedbackPost_author(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("FeedbackPost", field, false, false, "String")
+}
+
+func (ec *executionContext) _FeedbackPost_body(ctx context.Context, field graphql.CollectedField, obj *store.FeedbackPost) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_FeedbackPost_body(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Body, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_FeedbackPost_body(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("FeedbackPost", field, false, false, "String")
+}
+
+func (ec *executionContext) _FeedbackPost_ownerAnswer(ctx context.Context, field graphql.CollectedField, obj *store.FeedbackPost) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_FeedbackPost_ownerAnswer(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.OwnerAnswer, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_FeedbackPost_ownerAnswer(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("FeedbackPost", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _FeedbackPost_createdAt(ctx context.Context, field graphql.CollectedField, obj *store.FeedbackPost) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_FeedbackPost_createdAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CreatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_FeedbackPost_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("FeedbackPost", field, false, false, "Time")
+}
+
+func (ec *executionContext) _FeedbackThread_id(ctx context.Context, field graphql.CollectedField, obj *store.FeedbackThread) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_FeedbackThread_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.FeedbackThread().ID(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_FeedbackThread_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("FeedbackThread", field, true, true, "ID")
+}
+
+func (ec *executionContext) _FeedbackThread_coordinate(ctx context.Context, field graphql.CollectedField, obj *store.FeedbackThread) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_FeedbackThread_coordinate(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Coordinate, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_FeedbackThread_coordinate(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("FeedbackThread", field, false, false, "String")
+}
+
+func (ec *executionContext) _FeedbackThread_kind(ctx context.Context, field graphql.CollectedField, obj *store.FeedbackThread) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_FeedbackThread_kind(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Kind, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v store.FeedbackKind) graphql.Marshaler {
+			return ec.marshalNFeedbackKind2githubᚗcomᚋatriumᚑgatewayᚋatriumᚋregistryᚋstoreᚐFeedbackKind(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_FeedbackThread_kind(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("FeedbackThread", field, false, false, "FeedbackKind")
+}
+
+func (ec *executionContext) _FeedbackThread_title(ctx context.Context, field graphql.CollectedField, obj *store.FeedbackThread) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_FeedbackThread_title(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Title, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_FeedbackThread_title(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("FeedbackThread", field, false, false, "String")
+}
+
+func (ec *executionContext) _FeedbackThread_status(ctx context.Context, field graphql.CollectedField, obj *store.FeedbackThread) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_FeedbackThread_status(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Status, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v store.FeedbackStatus) graphql.Marshaler {
+			return ec.marshalNFeedbackStatus2githubᚗcomᚋatriumᚑgatewayᚋatriumᚋregistryᚋstoreᚐFeedbackStatus(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_FeedbackThread_status(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("FeedbackThread", field, false, false, "FeedbackStatus")
+}
+
+func (ec *executionContext) _FeedbackThread_knownIssue(ctx context.Context, field graphql.CollectedField, obj *store.FeedbackThread) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_FeedbackThread_knownIssue(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.KnownIssue, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_FeedbackThread_knownIssue(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("FeedbackThread", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _FeedbackThread_author(ctx context.Context, field graphql.CollectedField, obj *store.FeedbackThread) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_FeedbackThread_author(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.AuthorName, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_FeedbackThread_author(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("FeedbackThread", field, false, false, "String")
+}
+
+func (ec *executionContext) _FeedbackThread_replies(ctx context.Context, field graphql.CollectedField, obj *store.FeedbackThread) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_FeedbackThread_replies(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Replies, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_FeedbackThread_replies(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("FeedbackThread", field, false, false, "Int")
+}
+
+func (ec *executionContext) _FeedbackThread_posts(ctx context.Context, field graphql.CollectedField, obj *store.FeedbackThread) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_FeedbackThread_posts(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.FeedbackThread().Posts(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*store.FeedbackPost) graphql.Marshaler {
+			return ec.marshalNFeedbackPost2ᚕᚖgithubᚗcomᚋatriumᚑgatewayᚋatriumᚋregistryᚋstoreᚐFeedbackPostᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_FeedbackThread_posts(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "FeedbackThread",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_FeedbackPost(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _FeedbackThread_createdAt(ctx context.Context, field graphql.CollectedField, obj *store.FeedbackThread) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_FeedbackThread_createdAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CreatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_FeedbackThread_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("FeedbackThread", field, false, false, "Time")
+}
+
+func (ec *executionContext) _FeedbackThread_updatedAt(ctx context.Context, field graphql.CollectedField, obj *store.FeedbackThread) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_FeedbackThread_updatedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UpdatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_FeedbackThread_updatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("FeedbackThread", field, false, false, "Time")
+}
+
 func (ec *executionContext) _FieldDoc_name(ctx context.Context, field graphql.CollectedField, obj *model.FieldDoc) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -4889,6 +5746,192 @@ func (ec *executionContext) fieldContext_Mutation_grantClientScopes(ctx context.
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Mutation_grantClientScopes_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_askFeedback(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_askFeedback(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().AskFeedback(ctx, fc.Args["input"].(model.AskFeedbackInput))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				role, err := ec.unmarshalNRole2githubᚗcomᚋatriumᚑgatewayᚋatriumᚋgraphᚋmodelᚐRole(ctx, "CONSUMER")
+				if err != nil {
+					var zeroVal *store.FeedbackThread
+					return zeroVal, err
+				}
+				if ec.Directives.HasRole == nil {
+					var zeroVal *store.FeedbackThread
+					return zeroVal, errors.New("directive hasRole is not implemented")
+				}
+				return ec.Directives.HasRole(ctx, nil, directive0, role)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *store.FeedbackThread) graphql.Marshaler {
+			return ec.marshalNFeedbackThread2ᚖgithubᚗcomᚋatriumᚑgatewayᚋatriumᚋregistryᚋstoreᚐFeedbackThread(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_askFeedback(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_FeedbackThread(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_askFeedback_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_replyFeedback(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_replyFeedback(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().ReplyFeedback(ctx, fc.Args["threadID"].(string), fc.Args["body"].(string))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				role, err := ec.unmarshalNRole2githubᚗcomᚋatriumᚑgatewayᚋatriumᚋgraphᚋmodelᚐRole(ctx, "CONSUMER")
+				if err != nil {
+					var zeroVal *store.FeedbackPost
+					return zeroVal, err
+				}
+				if ec.Directives.HasRole == nil {
+					var zeroVal *store.FeedbackPost
+					return zeroVal, errors.New("directive hasRole is not implemented")
+				}
+				return ec.Directives.HasRole(ctx, nil, directive0, role)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *store.FeedbackPost) graphql.Marshaler {
+			return ec.marshalNFeedbackPost2ᚖgithubᚗcomᚋatriumᚑgatewayᚋatriumᚋregistryᚋstoreᚐFeedbackPost(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_replyFeedback(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_FeedbackPost(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_replyFeedback_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_setFeedbackStatus(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_setFeedbackStatus(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().SetFeedbackStatus(ctx, fc.Args["threadID"].(string), fc.Args["status"].(store.FeedbackStatus), fc.Args["knownIssue"].(*bool))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				role, err := ec.unmarshalNRole2githubᚗcomᚋatriumᚑgatewayᚋatriumᚋgraphᚋmodelᚐRole(ctx, "OWNER")
+				if err != nil {
+					var zeroVal *store.FeedbackThread
+					return zeroVal, err
+				}
+				if ec.Directives.HasRole == nil {
+					var zeroVal *store.FeedbackThread
+					return zeroVal, errors.New("directive hasRole is not implemented")
+				}
+				return ec.Directives.HasRole(ctx, nil, directive0, role)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *store.FeedbackThread) graphql.Marshaler {
+			return ec.marshalNFeedbackThread2ᚖgithubᚗcomᚋatriumᚑgatewayᚋatriumᚋregistryᚋstoreᚐFeedbackThread(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_setFeedbackStatus(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_FeedbackThread(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_setFeedbackStatus_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -5699,6 +6742,192 @@ func (ec *executionContext) fieldContext_Query_clients(_ context.Context, field 
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_APIClient(ctx, field)
 		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_feedback(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_feedback(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().Feedback(ctx, fc.Args["coordinate"].(*string), fc.Args["status"].(*store.FeedbackStatus), fc.Args["first"].(*int), fc.Args["before"].(*string))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				role, err := ec.unmarshalNRole2githubᚗcomᚋatriumᚑgatewayᚋatriumᚋgraphᚋmodelᚐRole(ctx, "CONSUMER")
+				if err != nil {
+					var zeroVal []*store.FeedbackThread
+					return zeroVal, err
+				}
+				if ec.Directives.HasRole == nil {
+					var zeroVal []*store.FeedbackThread
+					return zeroVal, errors.New("directive hasRole is not implemented")
+				}
+				return ec.Directives.HasRole(ctx, nil, directive0, role)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v []*store.FeedbackThread) graphql.Marshaler {
+			return ec.marshalNFeedbackThread2ᚕᚖgithubᚗcomᚋatriumᚑgatewayᚋatriumᚋregistryᚋstoreᚐFeedbackThreadᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_feedback(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_FeedbackThread(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_feedback_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_feedbackThread(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_feedbackThread(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().FeedbackThread(ctx, fc.Args["id"].(string))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				role, err := ec.unmarshalNRole2githubᚗcomᚋatriumᚑgatewayᚋatriumᚋgraphᚋmodelᚐRole(ctx, "CONSUMER")
+				if err != nil {
+					var zeroVal *store.FeedbackThread
+					return zeroVal, err
+				}
+				if ec.Directives.HasRole == nil {
+					var zeroVal *store.FeedbackThread
+					return zeroVal, errors.New("directive hasRole is not implemented")
+				}
+				return ec.Directives.HasRole(ctx, nil, directive0, role)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *store.FeedbackThread) graphql.Marshaler {
+			return ec.marshalOFeedbackThread2ᚖgithubᚗcomᚋatriumᚑgatewayᚋatriumᚋregistryᚋstoreᚐFeedbackThread(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Query_feedbackThread(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_FeedbackThread(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_feedbackThread_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_knownIssues(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_knownIssues(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().KnownIssues(ctx, fc.Args["type"].(string))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				role, err := ec.unmarshalNRole2githubᚗcomᚋatriumᚑgatewayᚋatriumᚋgraphᚋmodelᚐRole(ctx, "CONSUMER")
+				if err != nil {
+					var zeroVal []*store.FeedbackThread
+					return zeroVal, err
+				}
+				if ec.Directives.HasRole == nil {
+					var zeroVal []*store.FeedbackThread
+					return zeroVal, errors.New("directive hasRole is not implemented")
+				}
+				return ec.Directives.HasRole(ctx, nil, directive0, role)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v []*store.FeedbackThread) graphql.Marshaler {
+			return ec.marshalNFeedbackThread2ᚕᚖgithubᚗcomᚋatriumᚑgatewayᚋatriumᚋregistryᚋstoreᚐFeedbackThreadᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_knownIssues(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_FeedbackThread(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_knownIssues_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
 	}
 	return fc, nil
 }
@@ -8300,6 +9529,69 @@ func (ec *executionContext) fieldContext___Type_isOneOf(_ context.Context, field
 
 // region    **************************** input.gotpl *****************************
 
+func (ec *executionContext) unmarshalInputAskFeedbackInput(ctx context.Context, obj any) (model.AskFeedbackInput, error) {
+	var it model.AskFeedbackInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"coordinate", "kind", "title", "body"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "coordinate":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("coordinate"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Coordinate = data
+		case "kind":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("kind"))
+			data, err := ec.unmarshalNFeedbackKind2githubᚗcomᚋatriumᚑgatewayᚋatriumᚋregistryᚋstoreᚐFeedbackKind(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Kind = data
+		case "title":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("title"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Title = data
+		case "body":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("body"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Body = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalAskFeedbackInput unmarshals raw into the AskFeedbackInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalAskFeedbackInput(ctx context.Context, raw any) (model.AskFeedbackInput, error) {
+	var out model.AskFeedbackInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "AskFeedbackInput", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputCheckSubgraphInput(ctx context.Context, obj any) (model.CheckSubgraphInput, error) {
 	var it model.CheckSubgraphInput
 	if obj == nil {
@@ -9264,6 +10556,145 @@ func (ec *executionContext) _EnumValueDoc(ctx context.Context, sel ast.Selection
 	return out
 }
 
+var feedbackPostImplementors = []string{"FeedbackPost"}
+
+func (ec *executionContext) _FeedbackPost(ctx context.Context, sel ast.SelectionSet, obj *store.FeedbackPost) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, feedbackPostImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("FeedbackPost")
+		case "id":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._FeedbackPost_id(ctx, field, obj)
+				})
+		case "author":
+			out.Values[i] = ec._FeedbackPost_author(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "body":
+			out.Values[i] = ec._FeedbackPost_body(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "ownerAnswer":
+			out.Values[i] = ec._FeedbackPost_ownerAnswer(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "createdAt":
+			out.Values[i] = ec._FeedbackPost_createdAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var feedbackThreadImplementors = []string{"FeedbackThread"}
+
+func (ec *executionContext) _FeedbackThread(ctx context.Context, sel ast.SelectionSet, obj *store.FeedbackThread) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, feedbackThreadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("FeedbackThread")
+		case "id":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._FeedbackThread_id(ctx, field, obj)
+				})
+		case "coordinate":
+			out.Values[i] = ec._FeedbackThread_coordinate(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "kind":
+			out.Values[i] = ec._FeedbackThread_kind(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "title":
+			out.Values[i] = ec._FeedbackThread_title(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "status":
+			out.Values[i] = ec._FeedbackThread_status(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "knownIssue":
+			out.Values[i] = ec._FeedbackThread_knownIssue(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "author":
+			out.Values[i] = ec._FeedbackThread_author(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "replies":
+			out.Values[i] = ec._FeedbackThread_replies(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "posts":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._FeedbackThread_posts(ctx, field, obj)
+				})
+		case "createdAt":
+			out.Values[i] = ec._FeedbackThread_createdAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "updatedAt":
+			out.Values[i] = ec._FeedbackThread_updatedAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var fieldDocImplementors = []string{"FieldDoc"}
 
 func (ec *executionContext) _FieldDoc(ctx context.Context, sel ast.SelectionSet, obj *model.FieldDoc) graphql.Marshaler {
@@ -9443,6 +10874,27 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
+		case "askFeedback":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_askFeedback(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "replyFeedback":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_replyFeedback(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "setFeedbackStatus":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_setFeedbackStatus(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		case "saveOperation":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_saveOperation(ctx, field)
@@ -9604,6 +11056,24 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_clients(ctx, field)
+				})
+		case "feedback":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_feedback(ctx, field)
+				})
+		case "feedbackThread":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_feedbackThread(ctx, field)
+				})
+		case "knownIssues":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_knownIssues(ctx, field)
 				})
 		case "savedOperations":
 			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
@@ -10567,6 +12037,11 @@ func (ec *executionContext) marshalNArgDoc2ᚖgithubᚗcomᚋatriumᚑgatewayᚋ
 	return ec._ArgDoc(ctx, sel, v)
 }
 
+func (ec *executionContext) unmarshalNAskFeedbackInput2githubᚗcomᚋatriumᚑgatewayᚋatriumᚋgraphᚋmodelᚐAskFeedbackInput(ctx context.Context, v any) (model.AskFeedbackInput, error) {
+	res, err := ec.unmarshalInputAskFeedbackInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
 func (ec *executionContext) unmarshalNBoolean2bool(ctx context.Context, v any) (bool, error) {
 	res, err := graphql.UnmarshalBoolean(v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -10762,6 +12237,108 @@ func (ec *executionContext) marshalNEnumValueDoc2ᚖgithubᚗcomᚋatriumᚑgate
 		return graphql.Null
 	}
 	return ec._EnumValueDoc(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNFeedbackKind2githubᚗcomᚋatriumᚑgatewayᚋatriumᚋregistryᚋstoreᚐFeedbackKind(ctx context.Context, v any) (store.FeedbackKind, error) {
+	tmp, err := graphql.UnmarshalString(v)
+	res := unmarshalNFeedbackKind2githubᚗcomᚋatriumᚑgatewayᚋatriumᚋregistryᚋstoreᚐFeedbackKind[tmp]
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNFeedbackKind2githubᚗcomᚋatriumᚑgatewayᚋatriumᚋregistryᚋstoreᚐFeedbackKind(ctx context.Context, sel ast.SelectionSet, v store.FeedbackKind) graphql.Marshaler {
+	_ = sel
+	res := graphql.MarshalString(marshalNFeedbackKind2githubᚗcomᚋatriumᚑgatewayᚋatriumᚋregistryᚋstoreᚐFeedbackKind[v])
+	if res == graphql.Null {
+		graphql.AddInvalidNullFromMarshaler(ctx, "FeedbackKind!")
+	}
+	return res
+}
+
+var (
+	unmarshalNFeedbackKind2githubᚗcomᚋatriumᚑgatewayᚋatriumᚋregistryᚋstoreᚐFeedbackKind = map[string]store.FeedbackKind{
+		"QUESTION": store.FeedbackQuestion,
+		"PROBLEM":  store.FeedbackProblem,
+	}
+	marshalNFeedbackKind2githubᚗcomᚋatriumᚑgatewayᚋatriumᚋregistryᚋstoreᚐFeedbackKind = map[store.FeedbackKind]string{
+		store.FeedbackQuestion: "QUESTION",
+		store.FeedbackProblem:  "PROBLEM",
+	}
+)
+
+func (ec *executionContext) marshalNFeedbackPost2ᚕᚖgithubᚗcomᚋatriumᚑgatewayᚋatriumᚋregistryᚋstoreᚐFeedbackPostᚄ(ctx context.Context, sel ast.SelectionSet, v []*store.FeedbackPost) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNFeedbackPost2ᚖgithubᚗcomᚋatriumᚑgatewayᚋatriumᚋregistryᚋstoreᚐFeedbackPost(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNFeedbackPost2ᚖgithubᚗcomᚋatriumᚑgatewayᚋatriumᚋregistryᚋstoreᚐFeedbackPost(ctx context.Context, sel ast.SelectionSet, v *store.FeedbackPost) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "FeedbackPost!")
+		return graphql.Null
+	}
+	return ec._FeedbackPost(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNFeedbackStatus2githubᚗcomᚋatriumᚑgatewayᚋatriumᚋregistryᚋstoreᚐFeedbackStatus(ctx context.Context, v any) (store.FeedbackStatus, error) {
+	tmp, err := graphql.UnmarshalString(v)
+	res := unmarshalNFeedbackStatus2githubᚗcomᚋatriumᚑgatewayᚋatriumᚋregistryᚋstoreᚐFeedbackStatus[tmp]
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNFeedbackStatus2githubᚗcomᚋatriumᚑgatewayᚋatriumᚋregistryᚋstoreᚐFeedbackStatus(ctx context.Context, sel ast.SelectionSet, v store.FeedbackStatus) graphql.Marshaler {
+	_ = sel
+	res := graphql.MarshalString(marshalNFeedbackStatus2githubᚗcomᚋatriumᚑgatewayᚋatriumᚋregistryᚋstoreᚐFeedbackStatus[v])
+	if res == graphql.Null {
+		graphql.AddInvalidNullFromMarshaler(ctx, "FeedbackStatus!")
+	}
+	return res
+}
+
+var (
+	unmarshalNFeedbackStatus2githubᚗcomᚋatriumᚑgatewayᚋatriumᚋregistryᚋstoreᚐFeedbackStatus = map[string]store.FeedbackStatus{
+		"OPEN":     store.FeedbackOpen,
+		"ANSWERED": store.FeedbackAnswered,
+		"CLOSED":   store.FeedbackClosed,
+	}
+	marshalNFeedbackStatus2githubᚗcomᚋatriumᚑgatewayᚋatriumᚋregistryᚋstoreᚐFeedbackStatus = map[store.FeedbackStatus]string{
+		store.FeedbackOpen:     "OPEN",
+		store.FeedbackAnswered: "ANSWERED",
+		store.FeedbackClosed:   "CLOSED",
+	}
+)
+
+func (ec *executionContext) marshalNFeedbackThread2ᚕᚖgithubᚗcomᚋatriumᚑgatewayᚋatriumᚋregistryᚋstoreᚐFeedbackThreadᚄ(ctx context.Context, sel ast.SelectionSet, v []*store.FeedbackThread) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNFeedbackThread2ᚖgithubᚗcomᚋatriumᚑgatewayᚋatriumᚋregistryᚋstoreᚐFeedbackThread(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNFeedbackThread2ᚖgithubᚗcomᚋatriumᚑgatewayᚋatriumᚋregistryᚋstoreᚐFeedbackThread(ctx context.Context, sel ast.SelectionSet, v *store.FeedbackThread) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "FeedbackThread!")
+		return graphql.Null
+	}
+	return ec._FeedbackThread(ctx, sel, v)
 }
 
 func (ec *executionContext) marshalNFieldDoc2ᚕᚖgithubᚗcomᚋatriumᚑgatewayᚋatriumᚋgraphᚋmodelᚐFieldDocᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.FieldDoc) graphql.Marshaler {
@@ -11402,6 +12979,45 @@ func (ec *executionContext) marshalOBoolean2ᚖbool(ctx context.Context, sel ast
 	_ = ctx
 	res := graphql.MarshalBoolean(*v)
 	return res
+}
+
+func (ec *executionContext) unmarshalOFeedbackStatus2ᚖgithubᚗcomᚋatriumᚑgatewayᚋatriumᚋregistryᚋstoreᚐFeedbackStatus(ctx context.Context, v any) (*store.FeedbackStatus, error) {
+	if v == nil {
+		return nil, nil
+	}
+	tmp, err := graphql.UnmarshalString(v)
+	res := unmarshalOFeedbackStatus2ᚖgithubᚗcomᚋatriumᚑgatewayᚋatriumᚋregistryᚋstoreᚐFeedbackStatus[tmp]
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOFeedbackStatus2ᚖgithubᚗcomᚋatriumᚑgatewayᚋatriumᚋregistryᚋstoreᚐFeedbackStatus(ctx context.Context, sel ast.SelectionSet, v *store.FeedbackStatus) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	_ = sel
+	_ = ctx
+	res := graphql.MarshalString(marshalOFeedbackStatus2ᚖgithubᚗcomᚋatriumᚑgatewayᚋatriumᚋregistryᚋstoreᚐFeedbackStatus[*v])
+	return res
+}
+
+var (
+	unmarshalOFeedbackStatus2ᚖgithubᚗcomᚋatriumᚑgatewayᚋatriumᚋregistryᚋstoreᚐFeedbackStatus = map[string]store.FeedbackStatus{
+		"OPEN":     store.FeedbackOpen,
+		"ANSWERED": store.FeedbackAnswered,
+		"CLOSED":   store.FeedbackClosed,
+	}
+	marshalOFeedbackStatus2ᚖgithubᚗcomᚋatriumᚑgatewayᚋatriumᚋregistryᚋstoreᚐFeedbackStatus = map[store.FeedbackStatus]string{
+		store.FeedbackOpen:     "OPEN",
+		store.FeedbackAnswered: "ANSWERED",
+		store.FeedbackClosed:   "CLOSED",
+	}
+)
+
+func (ec *executionContext) marshalOFeedbackThread2ᚖgithubᚗcomᚋatriumᚑgatewayᚋatriumᚋregistryᚋstoreᚐFeedbackThread(ctx context.Context, sel ast.SelectionSet, v *store.FeedbackThread) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._FeedbackThread(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalOFloat2ᚖfloat64(ctx context.Context, v any) (*float64, error) {

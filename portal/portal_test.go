@@ -73,6 +73,7 @@ func TestRoutes(t *testing.T) {
 	for path, status := range map[string]int{
 		"/portal/": 200, "/portal/docs": 200, "/portal/docs/Product": 200, "/portal/playground": 200, "/portal/clients": 200,
 		"/portal/registry/diff": 200, "/portal/changelog": 200, "/portal/callback": 200,
+		"/portal/feedback": 200, "/portal/feedback/new?coordinate=Product.price": 200, "/portal/feedback/7": 200, "/portal/feedbacks": 404,
 		"/portal/nope": 404, "/portal/assets/nope.js": 404, "/portal/changelog.atom": 404,
 	} {
 		resp, _ := fetch(t, http.MethodGet, srv.URL+path)

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/atrium-gateway/atrium/auth/issuer"
+	"github.com/atrium-gateway/atrium/registry/store"
 )
 
 type ArgDoc struct {
@@ -18,6 +19,16 @@ type ArgDoc struct {
 	Type        string  `json:"type"`
 	// The default value as a GraphQL literal, e.g. `5` or `[RED,BLUE]`; null when none.
 	DefaultValue *string `json:"defaultValue,omitempty"`
+}
+
+type AskFeedbackInput struct {
+	// `Type` or `Type.field`, e.g. `Product.price`.
+	Coordinate string             `json:"coordinate"`
+	Kind       store.FeedbackKind `json:"kind"`
+	// One line, 3 to 200 characters.
+	Title string `json:"title"`
+	// Plain text, 1 to 10,000 characters; line breaks and tabs are the only control characters allowed.
+	Body string `json:"body"`
 }
 
 type CheckSubgraphInput struct {

@@ -17,6 +17,8 @@
 //     coordinates each operation uses) and operation_usage (counts per operation, client
 //     and hour, which reports add to): what clients really send, to tell whether a
 //     schema change breaks any of them.
+//   - feedback_threads and feedback_posts: the developer portal's questions and problem
+//     reports on a type or field, and their replies (feedback.go).
 //
 // Timestamps are TIMESTAMPTZ on PostgreSQL and Unix microseconds on SQLite; the Go
 // code runs the same SQL on both otherwise.

@@ -9,6 +9,7 @@ import { Docs } from "./pages/Docs";
 import { Clients } from "./pages/Clients";
 import { Registry } from "./pages/Registry";
 import { Changelog } from "./pages/Changelog";
+import { Feedback } from "./pages/Feedback";
 import { Callback } from "./pages/Callback";
 import { NotFound, SignInNeeded } from "./pages/common";
 
@@ -32,6 +33,7 @@ export function App() {
     ["/docs", "Schema", true],
     ["/playground", "Playground", true],
     ["/changelog", "Changelog", true],
+    ["/feedback", "Feedback", !!s],
     ["/clients", "API clients", !!s],
     ["/registry", "Registry", hasRole(v, "OWNER")],
   ];
@@ -88,18 +90,19 @@ function Route({ path, signedIn }: { path: string; signedIn: boolean }) {
         <Playground />
       </Suspense>
     );
-  if (!signedIn && /^\/(docs|clients|registry|changelog)/.test(path)) return <SignInNeeded />;
+  if (!signedIn && /^\/(docs|clients|registry|changelog|feedback)/.test(path)) return <SignInNeeded />;
   if (path === "/docs" || path.startsWith("/docs/")) return <Docs type={decodeURIComponent(path.slice(6))} />;
   if (path === "/clients") return <Clients />;
   if (path === "/registry" || path.startsWith("/registry/")) return <Registry path={path.slice(9)} />;
   if (path === "/changelog") return <Changelog />;
+  if (path === "/feedback" || path.startsWith("/feedback/")) return <Feedback path={path.slice(9)} />;
   return <NotFound />;
 }
 
 function title(path: string): string {
   const first = path.split("/")[1];
   return (
-    { "": "Home", docs: "Schema", playground: "Playground", clients: "API clients", registry: "Registry", changelog: "Changelog", callback: "Signing in" }[first] ??
+    { "": "Home", docs: "Schema", playground: "Playground", clients: "API clients", registry: "Registry", changelog: "Changelog", feedback: "Feedback", callback: "Signing in" }[first] ??
     "Not found"
   );
 }

@@ -3,6 +3,7 @@ import { useRegistry } from "../hooks";
 import { Link } from "../router";
 import { hasRole, useViewer } from "../viewer";
 import { Badge, download, Failure, Loading } from "./common";
+import { AskLink, KnownIssues } from "./Feedback";
 
 interface Arg {
   name: string;
@@ -207,6 +208,7 @@ function TypePage({ t, known, owner }: { t: TypeDoc; known: Map<string, TypeDoc>
         {t.name} <span className="kind">{kind}</span>
       </h1>
       <Description text={t.description} />
+      <KnownIssues type={t.name} />
       {t.interfaces.length > 0 ? <p>Implements {list(t.interfaces)}.</p> : null}
       {t.possibleTypes.length > 0 ? <p>One of {list(t.possibleTypes)}.</p> : null}
       {t.kind === "INTERFACE" && implementers.length > 0 ? <p>Implemented by {list(implementers)}.</p> : null}
@@ -242,6 +244,7 @@ function TypePage({ t, known, owner }: { t: TypeDoc; known: Map<string, TypeDoc>
                     </ul>
                   ) : null}
                   {owner && f.subgraphs && f.subgraphs.length > 0 ? <p className="muted small">Served by {f.subgraphs.join(", ")}</p> : null}
+                  <AskLink coordinate={`${t.name}.${f.name}`} />
                 </dd>
               </div>
             ))}
