@@ -140,6 +140,7 @@ fuzz:
 	$(GO) test ./connectors/openapi -run '^$$' -fuzz FuzzImport -fuzztime $(FUZZTIME)
 	$(GO) test ./auth -run '^$$' -fuzz FuzzAuthorize -fuzztime $(FUZZTIME)
 	$(GO) test ./auth/issuer -run '^$$' -fuzz FuzzTokenEndpoint -fuzztime $(FUZZTIME)
+	$(GO) test ./markdown -run '^$$' -fuzz FuzzNothingUnsafeComesOut -fuzztime $(FUZZTIME)
 
 # The federation gateway audit (46 suites, 199 cases) against the ported subgraphs;
 # rewrites audit/REPORT.md and audit/testdata/status.txt.

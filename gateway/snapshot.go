@@ -109,6 +109,9 @@ type Snapshot struct {
 	closers []func()
 	// connectorSubgraphs are the subgraphs served by connectors, by name.
 	connectorSubgraphs map[string]*engine.Subgraph
+	// pools are the traffic pools of the GraphQL subgraphs configured with SubgraphTraffic,
+	// by name (SubgraphStatus reads them).
+	pools map[string]*upstream.Pool
 	// ownClient is the HTTP client the snapshot made for itself (no Options.HTTPClient),
 	// whose idle connections close with it.
 	ownClient *http.Client
@@ -133,6 +136,7 @@ func NewSnapshot(sg *federation.Supergraph, opts Options) (*Snapshot, error) {
 	var closers []func()
 	scoped, headers := false, clientHeaders{}
 	connectorSubgraphs := map[string]*engine.Subgraph{}
+	pools := map[string]*upstream.Pool{}
 	fail := func(err error) (*Snapshot, error) {
 		for _, c := range closers {
 			c()
@@ -168,7 +172,7 @@ func NewSnapshot(sg *federation.Supergraph, opts Options) (*Snapshot, error) {
 			if err != nil {
 				return fail(fmt.Errorf("subgraph %q: %w", s.Name, err))
 			}
-			conn.Pool = pool
+			conn.Pool, pools[s.Name] = pool, pool
 			closers = append(closers, pool.Close)
 		}
 		conns[i] = conn
@@ -205,7 +209,7 @@ func NewSnapshot(sg *federation.Supergraph, opts Options) (*Snapshot, error) {
 		return fail(err)
 	}
 	s := &Snapshot{Supergraph: sg, opts: opts, exec: executor.New(sg, conns), plans: plans, closers: closers,
-		scoped: scoped || forward != nil, clientHeaders: headers, forward: forward, connectorSubgraphs: connectorSubgraphs}
+		scoped: scoped || forward != nil, clientHeaders: headers, forward: forward, connectorSubgraphs: connectorSubgraphs, pools: pools}
 	if ownClient {
 		s.ownClient = client
 	}

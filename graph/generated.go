@@ -20,6 +20,7 @@ import (
 	"github.com/atrium-gateway/atrium/graph/model"
 	"github.com/atrium-gateway/atrium/registry"
 	"github.com/atrium-gateway/atrium/registry/store"
+	"github.com/atrium-gateway/atrium/upstream"
 	gqlparser "github.com/vektah/gqlparser/v2"
 	"github.com/vektah/gqlparser/v2/ast"
 )
@@ -36,9 +37,11 @@ type Config = graphql.Config[ResolverRoot, DirectiveRoot, ComplexityRoot]
 type ResolverRoot interface {
 	APIClient() APIClientResolver
 	APISchema() APISchemaResolver
+	Article() ArticleResolver
 	ChangelogEntry() ChangelogEntryResolver
 	FeedbackPost() FeedbackPostResolver
 	FeedbackThread() FeedbackThreadResolver
+	Incident() IncidentResolver
 	Mutation() MutationResolver
 	Query() QueryResolver
 	SavedOperation() SavedOperationResolver
@@ -74,6 +77,21 @@ type ComplexityRoot struct {
 		Description  func(childComplexity int) int
 		Name         func(childComplexity int) int
 		Type         func(childComplexity int) int
+	}
+
+	Article struct {
+		Author      func(childComplexity int) int
+		CreatedAt   func(childComplexity int) int
+		HTML        func(childComplexity int) int
+		ID          func(childComplexity int) int
+		Kind        func(childComplexity int) int
+		Markdown    func(childComplexity int) int
+		Published   func(childComplexity int) int
+		PublishedAt func(childComplexity int) int
+		Slug        func(childComplexity int) int
+		Summary     func(childComplexity int) int
+		Title       func(childComplexity int) int
+		UpdatedAt   func(childComplexity int) int
 	}
 
 	ChangelogEntry struct {
@@ -181,10 +199,25 @@ type ComplexityRoot struct {
 		Count      func(childComplexity int) int
 	}
 
+	Incident struct {
+		Author     func(childComplexity int) int
+		HTML       func(childComplexity int) int
+		ID         func(childComplexity int) int
+		Markdown   func(childComplexity int) int
+		ResolvedAt func(childComplexity int) int
+		Severity   func(childComplexity int) int
+		StartedAt  func(childComplexity int) int
+		Status     func(childComplexity int) int
+		Subgraphs  func(childComplexity int) int
+		Title      func(childComplexity int) int
+		UpdatedAt  func(childComplexity int) int
+	}
+
 	Mutation struct {
 		AskFeedback          func(childComplexity int, input model.AskFeedbackInput) int
 		CheckSubgraph        func(childComplexity int, input model.CheckSubgraphInput) int
 		CreateClient         func(childComplexity int, input model.CreateClientInput) int
+		DeleteArticle        func(childComplexity int, id int) int
 		DeleteClient         func(childComplexity int, id string) int
 		DeleteSavedOperation func(childComplexity int, id string) int
 		DeleteSubgraph       func(childComplexity int, input model.DeleteSubgraphInput) int
@@ -192,6 +225,8 @@ type ComplexityRoot struct {
 		PublishSubgraph      func(childComplexity int, input model.PublishSubgraphInput) int
 		ReplyFeedback        func(childComplexity int, threadID string, body string) int
 		RotateClientSecret   func(childComplexity int, id string) int
+		SaveArticle          func(childComplexity int, input model.SaveArticleInput) int
+		SaveIncident         func(childComplexity int, input model.SaveIncidentInput) int
 		SaveOperation        func(childComplexity int, input model.SaveOperationInput) int
 		SetFeedbackStatus    func(childComplexity int, threadID string, status store.FeedbackStatus, knownIssue *bool) int
 	}
@@ -207,6 +242,8 @@ type ComplexityRoot struct {
 
 	Query struct {
 		APISchema       func(childComplexity int) int
+		Article         func(childComplexity int, slug string) int
+		Articles        func(childComplexity int, kind *store.ArticleKind, search *string, first *int, before *int) int
 		Changelog       func(childComplexity int, first *int, before *int) int
 		Checks          func(childComplexity int, subgraph string, first *int) int
 		ClientTraffic   func(childComplexity int, id string, hours *int) int
@@ -216,9 +253,12 @@ type ComplexityRoot struct {
 		Feedback        func(childComplexity int, coordinate *string, status *store.FeedbackStatus, first *int, before *string) int
 		FeedbackThread  func(childComplexity int, id string) int
 		FieldUsage      func(childComplexity int, coordinates []string, windowHours *int) int
+		Incidents       func(childComplexity int, open *bool, first *int) int
 		KnownIssues     func(childComplexity int, typeArg string) int
+		MarkdownPreview func(childComplexity int, markdown string) int
 		QueryPlan       func(childComplexity int, query string, operationName *string, variables any) int
 		SavedOperations func(childComplexity int) int
+		Status          func(childComplexity int) int
 		Subgraph        func(childComplexity int, name string) int
 		Subgraphs       func(childComplexity int) int
 		Version         func(childComplexity int, id int) int
@@ -260,6 +300,12 @@ type ComplexityRoot struct {
 		Name    func(childComplexity int) int
 		SDLHash func(childComplexity int) int
 		URL     func(childComplexity int) int
+	}
+
+	SubgraphStatus struct {
+		Health    func(childComplexity int) int
+		Incidents func(childComplexity int) int
+		Name      func(childComplexity int) int
 	}
 
 	SupergraphVersion struct {
@@ -312,6 +358,12 @@ type APISchemaResolver interface {
 	Sdl(ctx context.Context, obj *registry.Current) (string, error)
 	Types(ctx context.Context, obj *registry.Current) ([]*model.TypeDoc, error)
 }
+type ArticleResolver interface {
+	HTML(ctx context.Context, obj *store.Article) (string, error)
+	Summary(ctx context.Context, obj *store.Article) (string, error)
+
+	PublishedAt(ctx context.Context, obj *store.Article) (*time.Time, error)
+}
 type ChangelogEntryResolver interface {
 	Version(ctx context.Context, obj *registry.ChangelogEntry) (int, error)
 	CreatedAt(ctx context.Context, obj *registry.ChangelogEntry) (*time.Time, error)
@@ -325,6 +377,11 @@ type FeedbackThreadResolver interface {
 
 	Posts(ctx context.Context, obj *store.FeedbackThread) ([]*store.FeedbackPost, error)
 }
+type IncidentResolver interface {
+	HTML(ctx context.Context, obj *store.Incident) (string, error)
+
+	ResolvedAt(ctx context.Context, obj *store.Incident) (*time.Time, error)
+}
 type MutationResolver interface {
 	PublishSubgraph(ctx context.Context, input model.PublishSubgraphInput) (*registry.PublishResult, error)
 	DeleteSubgraph(ctx context.Context, input model.DeleteSubgraphInput) (*registry.PublishResult, error)
@@ -333,6 +390,9 @@ type MutationResolver interface {
 	RotateClientSecret(ctx context.Context, id string) (*model.CreatedClient, error)
 	DeleteClient(ctx context.Context, id string) (bool, error)
 	GrantClientScopes(ctx context.Context, id string, scopes []string) (*issuer.Client, error)
+	SaveArticle(ctx context.Context, input model.SaveArticleInput) (*store.Article, error)
+	DeleteArticle(ctx context.Context, id int) (bool, error)
+	SaveIncident(ctx context.Context, input model.SaveIncidentInput) (*store.Incident, error)
 	AskFeedback(ctx context.Context, input model.AskFeedbackInput) (*store.FeedbackThread, error)
 	ReplyFeedback(ctx context.Context, threadID string, body string) (*store.FeedbackPost, error)
 	SetFeedbackStatus(ctx context.Context, threadID string, status store.FeedbackStatus, knownIssue *bool) (*store.FeedbackThread, error)
@@ -349,6 +409,11 @@ type QueryResolver interface {
 	Diff(ctx context.Context, from int, to int) ([]*registry.Change, error)
 	Checks(ctx context.Context, subgraph string, first *int) ([]*registry.CheckResult, error)
 	Clients(ctx context.Context) ([]*issuer.Client, error)
+	Articles(ctx context.Context, kind *store.ArticleKind, search *string, first *int, before *int) ([]*store.Article, error)
+	Article(ctx context.Context, slug string) (*store.Article, error)
+	MarkdownPreview(ctx context.Context, markdown string) (string, error)
+	Incidents(ctx context.Context, open *bool, first *int) ([]*store.Incident, error)
+	Status(ctx context.Context) ([]*model.SubgraphStatus, error)
 	Feedback(ctx context.Context, coordinate *string, status *store.FeedbackStatus, first *int, before *string) ([]*store.FeedbackThread, error)
 	FeedbackThread(ctx context.Context, id string) (*store.FeedbackThread, error)
 	KnownIssues(ctx context.Context, typeArg string) ([]*store.FeedbackThread, error)
@@ -490,6 +555,79 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.ArgDoc.Type(childComplexity), true
+
+	case "Article.author":
+		if e.ComplexityRoot.Article.Author == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Article.Author(childComplexity), true
+	case "Article.createdAt":
+		if e.ComplexityRoot.Article.CreatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Article.CreatedAt(childComplexity), true
+	case "Article.html":
+		if e.ComplexityRoot.Article.HTML == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Article.HTML(childComplexity), true
+	case "Article.id":
+		if e.ComplexityRoot.Article.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Article.ID(childComplexity), true
+	case "Article.kind":
+		if e.ComplexityRoot.Article.Kind == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Article.Kind(childComplexity), true
+	case "Article.markdown":
+		if e.ComplexityRoot.Article.Markdown == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Article.Markdown(childComplexity), true
+	case "Article.published":
+		if e.ComplexityRoot.Article.Published == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Article.Published(childComplexity), true
+	case "Article.publishedAt":
+		if e.ComplexityRoot.Article.PublishedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Article.PublishedAt(childComplexity), true
+	case "Article.slug":
+		if e.ComplexityRoot.Article.Slug == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Article.Slug(childComplexity), true
+	case "Article.summary":
+		if e.ComplexityRoot.Article.Summary == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Article.Summary(childComplexity), true
+	case "Article.title":
+		if e.ComplexityRoot.Article.Title == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Article.Title(childComplexity), true
+	case "Article.updatedAt":
+		if e.ComplexityRoot.Article.UpdatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Article.UpdatedAt(childComplexity), true
 
 	case "ChangelogEntry.changes":
 		if e.ComplexityRoot.ChangelogEntry.Changes == nil {
@@ -900,6 +1038,73 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.FieldUsage.Count(childComplexity), true
 
+	case "Incident.author":
+		if e.ComplexityRoot.Incident.Author == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Incident.Author(childComplexity), true
+	case "Incident.html":
+		if e.ComplexityRoot.Incident.HTML == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Incident.HTML(childComplexity), true
+	case "Incident.id":
+		if e.ComplexityRoot.Incident.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Incident.ID(childComplexity), true
+	case "Incident.markdown":
+		if e.ComplexityRoot.Incident.Markdown == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Incident.Markdown(childComplexity), true
+	case "Incident.resolvedAt":
+		if e.ComplexityRoot.Incident.ResolvedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Incident.ResolvedAt(childComplexity), true
+	case "Incident.severity":
+		if e.ComplexityRoot.Incident.Severity == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Incident.Severity(childComplexity), true
+	case "Incident.startedAt":
+		if e.ComplexityRoot.Incident.StartedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Incident.StartedAt(childComplexity), true
+	case "Incident.status":
+		if e.ComplexityRoot.Incident.Status == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Incident.Status(childComplexity), true
+	case "Incident.subgraphs":
+		if e.ComplexityRoot.Incident.Subgraphs == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Incident.Subgraphs(childComplexity), true
+	case "Incident.title":
+		if e.ComplexityRoot.Incident.Title == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Incident.Title(childComplexity), true
+	case "Incident.updatedAt":
+		if e.ComplexityRoot.Incident.UpdatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Incident.UpdatedAt(childComplexity), true
+
 	case "Mutation.askFeedback":
 		if e.ComplexityRoot.Mutation.AskFeedback == nil {
 			break
@@ -933,6 +1138,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.CreateClient(childComplexity, args["input"].(model.CreateClientInput)), true
+	case "Mutation.deleteArticle":
+		if e.ComplexityRoot.Mutation.DeleteArticle == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_deleteArticle_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.DeleteArticle(childComplexity, args["id"].(int)), true
 	case "Mutation.deleteClient":
 		if e.ComplexityRoot.Mutation.DeleteClient == nil {
 			break
@@ -1010,6 +1226,28 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.RotateClientSecret(childComplexity, args["id"].(string)), true
+	case "Mutation.saveArticle":
+		if e.ComplexityRoot.Mutation.SaveArticle == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_saveArticle_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.SaveArticle(childComplexity, args["input"].(model.SaveArticleInput)), true
+	case "Mutation.saveIncident":
+		if e.ComplexityRoot.Mutation.SaveIncident == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_saveIncident_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.SaveIncident(childComplexity, args["input"].(model.SaveIncidentInput)), true
 	case "Mutation.saveOperation":
 		if e.ComplexityRoot.Mutation.SaveOperation == nil {
 			break
@@ -1076,6 +1314,28 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.APISchema(childComplexity), true
+	case "Query.article":
+		if e.ComplexityRoot.Query.Article == nil {
+			break
+		}
+
+		args, err := ec.field_Query_article_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.Article(childComplexity, args["slug"].(string)), true
+	case "Query.articles":
+		if e.ComplexityRoot.Query.Articles == nil {
+			break
+		}
+
+		args, err := ec.field_Query_articles_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.Articles(childComplexity, args["kind"].(*store.ArticleKind), args["search"].(*string), args["first"].(*int), args["before"].(*int)), true
 	case "Query.changelog":
 		if e.ComplexityRoot.Query.Changelog == nil {
 			break
@@ -1165,6 +1425,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.FieldUsage(childComplexity, args["coordinates"].([]string), args["windowHours"].(*int)), true
+	case "Query.incidents":
+		if e.ComplexityRoot.Query.Incidents == nil {
+			break
+		}
+
+		args, err := ec.field_Query_incidents_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.Incidents(childComplexity, args["open"].(*bool), args["first"].(*int)), true
 
 	case "Query.knownIssues":
 		if e.ComplexityRoot.Query.KnownIssues == nil {
@@ -1177,6 +1448,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.KnownIssues(childComplexity, args["type"].(string)), true
+	case "Query.markdownPreview":
+		if e.ComplexityRoot.Query.MarkdownPreview == nil {
+			break
+		}
+
+		args, err := ec.field_Query_markdownPreview_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.MarkdownPreview(childComplexity, args["markdown"].(string)), true
 	case "Query.queryPlan":
 		if e.ComplexityRoot.Query.QueryPlan == nil {
 			break
@@ -1194,6 +1476,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.SavedOperations(childComplexity), true
+	case "Query.status":
+		if e.ComplexityRoot.Query.Status == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Query.Status(childComplexity), true
 	case "Query.subgraph":
 		if e.ComplexityRoot.Query.Subgraph == nil {
 			break
@@ -1371,6 +1659,25 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.SubgraphRef.URL(childComplexity), true
 
+	case "SubgraphStatus.health":
+		if e.ComplexityRoot.SubgraphStatus.Health == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SubgraphStatus.Health(childComplexity), true
+	case "SubgraphStatus.incidents":
+		if e.ComplexityRoot.SubgraphStatus.Incidents == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SubgraphStatus.Incidents(childComplexity), true
+	case "SubgraphStatus.name":
+		if e.ComplexityRoot.SubgraphStatus.Name == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SubgraphStatus.Name(childComplexity), true
+
 	case "SupergraphVersion.changes":
 		if e.ComplexityRoot.SupergraphVersion.Changes == nil {
 			break
@@ -1539,6 +1846,8 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("CreateClientInput", ec.unmarshalInputCreateClientInput),
 			graphql.NewInputUnmarshaler("DeleteSubgraphInput", ec.unmarshalInputDeleteSubgraphInput),
 			graphql.NewInputUnmarshaler("PublishSubgraphInput", ec.unmarshalInputPublishSubgraphInput),
+			graphql.NewInputUnmarshaler("SaveArticleInput", ec.unmarshalInputSaveArticleInput),
+			graphql.NewInputUnmarshaler("SaveIncidentInput", ec.unmarshalInputSaveIncidentInput),
 			graphql.NewInputUnmarshaler("SaveOperationInput", ec.unmarshalInputSaveOperationInput),
 		)
 	}
@@ -1683,6 +1992,168 @@ type CreatedClient {
   client: APIClient!
   "The client secret, shown this once; null for a public client."
   secret: String
+}
+`, BuiltIn: false},
+	{Name: "../schema/content.graphqls", Input: `# The developer portal's content and status (docs/portal.md): guides, FAQ entries,
+# articles and announcements that owners write in Markdown, and the status page: each
+# subgraph's health and the incidents owners report.
+#
+# Markdown is returned as written (` + "`" + `markdown` + "`" + `) and rendered (` + "`" + `html` + "`" + `): CommonMark with
+# GitHub's tables, strikethrough, task lists and autolinks, rendered safe to insert into a
+# page — raw HTML is escaped (shown as text), links keep only http, https, mailto and
+# relative URLs, and images load from the portal's origin only (others become links).
+
+extend type Query {
+  """
+  Articles, newest first: ` + "`" + `first` + "`" + ` of them (at most 100) older than the article ` + "`" + `before` + "`" + `
+  (its id), of one ` + "`" + `kind` + "`" + ` or all, and, with ` + "`" + `search` + "`" + `, only those whose title or Markdown
+  contains every word of it, in any case (at most 10 words). Published ones only, but for
+  an OWNER, who also sees drafts.
+  """
+  articles(kind: ArticleKind, search: String, first: Int = 20, before: Int): [Article!]! @hasRole(role: CONSUMER)
+  "One article by its slug; null when there is none, or when it is a draft and the caller no OWNER."
+  article(slug: String!): Article @hasRole(role: CONSUMER)
+  "Markdown rendered as ` + "`" + `Article.html` + "`" + ` would be, for an editor's preview."
+  markdownPreview(markdown: String!): String! @hasRole(role: OWNER)
+  """
+  Incidents: the open ones (` + "`" + `open: true` + "`" + `), the resolved ones (` + "`" + `open: false` + "`" + `) or both; open
+  ones first, newest first, then resolved ones, the most recently resolved first; at most
+  ` + "`" + `first` + "`" + ` (up to 200).
+  """
+  incidents(open: Boolean, first: Int = 50): [Incident!]! @hasRole(role: CONSUMER)
+  """
+  Each subgraph of the current supergraph, sorted by name, with its health as the gateway
+  serving this API sees it and its open incidents; empty before the first publish. Names
+  only: never the subgraphs' URLs.
+  """
+  status: [SubgraphStatus!]! @hasRole(role: CONSUMER)
+}
+
+extend type Mutation {
+  """
+  Creates an article (no ` + "`" + `id` + "`" + `) or replaces one. The caller is recorded as the author of a
+  new article. Publishing a draft dates it (` + "`" + `publishedAt` + "`" + `); unpublishing makes it a draft.
+  A slug another article has is BAD_USER_INPUT; an unknown ` + "`" + `id` + "`" + ` is NOT_FOUND.
+  """
+  saveArticle(input: SaveArticleInput!): Article! @hasRole(role: OWNER)
+  "Removes an article; an unknown ` + "`" + `id` + "`" + ` is NOT_FOUND."
+  deleteArticle(id: Int!): Boolean! @hasRole(role: OWNER)
+  """
+  Opens an incident (no ` + "`" + `id` + "`" + `) or updates one, e.g. to resolve it (status RESOLVED, which
+  dates ` + "`" + `resolvedAt` + "`" + `; another status reopens it). The subgraphs named must be in the
+  current supergraph, but for those the incident named already. The caller is recorded as
+  who opened a new incident. An unknown ` + "`" + `id` + "`" + ` is NOT_FOUND.
+  """
+  saveIncident(input: SaveIncidentInput!): Incident! @hasRole(role: OWNER)
+}
+
+enum ArticleKind {
+  GUIDE
+  FAQ
+  ARTICLE
+  "Announcements and articles, once published, are also in the Atom feed /portal/announcements.atom."
+  ANNOUNCEMENT
+}
+
+type Article {
+  id: Int!
+  "Names it in the portal's URLs: /portal/guides/<slug>."
+  slug: String!
+  kind: ArticleKind!
+  title: String!
+  "The source, as written."
+  markdown: String!
+  "The Markdown rendered as HTML safe to insert into a page (see the top of this file)."
+  html: String!
+  "The first paragraph as plain text, cut to about 200 characters."
+  summary: String!
+  "Who wrote it: their preferred_username, email or subject; ` + "`" + `admin` + "`" + ` for the admin token."
+  author: String!
+  "Drafts (false) are seen by owners only."
+  published: Boolean!
+  "When it was last published; null for a draft."
+  publishedAt: Time
+  createdAt: Time!
+  updatedAt: Time!
+}
+
+input SaveArticleInput {
+  "The article to replace; leave out to create one."
+  id: Int
+  "Lowercase letters and digits in words joined by '-', at most 100 bytes; unique."
+  slug: String!
+  kind: ArticleKind!
+  "One line, at most 200 bytes."
+  title: String!
+  "At most 200 KiB."
+  markdown: String!
+  published: Boolean = false
+}
+
+enum IncidentSeverity {
+  "Some requests fail or are slow."
+  MINOR
+  "The subgraph is mostly or wholly unavailable."
+  MAJOR
+}
+
+enum IncidentStatus {
+  INVESTIGATING
+  "The cause is known; a fix is under way."
+  IDENTIFIED
+  RESOLVED
+}
+
+type Incident {
+  id: Int!
+  title: String!
+  "The subgraphs affected, by name, sorted."
+  subgraphs: [String!]!
+  severity: IncidentSeverity!
+  status: IncidentStatus!
+  markdown: String!
+  "The Markdown rendered as HTML safe to insert into a page."
+  html: String!
+  "Who opened it."
+  author: String!
+  startedAt: Time!
+  "When it was resolved; null while it is open."
+  resolvedAt: Time
+  updatedAt: Time!
+}
+
+input SaveIncidentInput {
+  "The incident to update; leave out to open one."
+  id: Int
+  "One line, at most 200 bytes."
+  title: String!
+  "1 to 50 subgraph names."
+  subgraphs: [String!]!
+  severity: IncidentSeverity!
+  status: IncidentStatus!
+  "What happens and what to do, at most 200 KiB."
+  markdown: String = ""
+  "When it started; default now for a new incident, unchanged for an update."
+  startedAt: Time
+}
+
+"How a subgraph is doing, from the gateway's health checks and circuit breakers."
+enum Health {
+  "Every endpoint of the subgraph passes its health checks and none has its circuit breaker open."
+  UP
+  "Some endpoints serve; others fail their health checks or have their circuit breaker open."
+  DEGRADED
+  "No endpoint serves: all fail their health checks or have their circuit breaker open."
+  DOWN
+  "Nothing is known: the subgraph has no health checks configured (atrium.yaml subgraphs:) and no circuit breaker open, or it is served by connectors."
+  UNKNOWN
+}
+
+type SubgraphStatus {
+  name: String!
+  health: Health!
+  "Its open incidents, newest first."
+  incidents: [Incident!]!
 }
 `, BuiltIn: false},
 	{Name: "../schema/feedback.graphqls", Input: `# Feedback on the API (docs/portal.md#feedback): developers ask a question or report a
@@ -2244,6 +2715,36 @@ func (ec *executionContext) childFields_ArgDoc(ctx context.Context, field graphq
 	return nil, fmt.Errorf("no field named %q was found under type ArgDoc", field.Name)
 }
 
+func (ec *executionContext) childFields_Article(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_Article_id(ctx, field)
+	case "slug":
+		return ec.fieldContext_Article_slug(ctx, field)
+	case "kind":
+		return ec.fieldContext_Article_kind(ctx, field)
+	case "title":
+		return ec.fieldContext_Article_title(ctx, field)
+	case "markdown":
+		return ec.fieldContext_Article_markdown(ctx, field)
+	case "html":
+		return ec.fieldContext_Article_html(ctx, field)
+	case "summary":
+		return ec.fieldContext_Article_summary(ctx, field)
+	case "author":
+		return ec.fieldContext_Article_author(ctx, field)
+	case "published":
+		return ec.fieldContext_Article_published(ctx, field)
+	case "publishedAt":
+		return ec.fieldContext_Article_publishedAt(ctx, field)
+	case "createdAt":
+		return ec.fieldContext_Article_createdAt(ctx, field)
+	case "updatedAt":
+		return ec.fieldContext_Article_updatedAt(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Article", field.Name)
+}
+
 func (ec *executionContext) childFields_ChangelogEntry(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "version":
@@ -2454,6 +2955,34 @@ func (ec *executionContext) childFields_FieldUsage(ctx context.Context, field gr
 	return nil, fmt.Errorf("no field named %q was found under type FieldUsage", field.Name)
 }
 
+func (ec *executionContext) childFields_Incident(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_Incident_id(ctx, field)
+	case "title":
+		return ec.fieldContext_Incident_title(ctx, field)
+	case "subgraphs":
+		return ec.fieldContext_Incident_subgraphs(ctx, field)
+	case "severity":
+		return ec.fieldContext_Incident_severity(ctx, field)
+	case "status":
+		return ec.fieldContext_Incident_status(ctx, field)
+	case "markdown":
+		return ec.fieldContext_Incident_markdown(ctx, field)
+	case "html":
+		return ec.fieldContext_Incident_html(ctx, field)
+	case "author":
+		return ec.fieldContext_Incident_author(ctx, field)
+	case "startedAt":
+		return ec.fieldContext_Incident_startedAt(ctx, field)
+	case "resolvedAt":
+		return ec.fieldContext_Incident_resolvedAt(ctx, field)
+	case "updatedAt":
+		return ec.fieldContext_Incident_updatedAt(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Incident", field.Name)
+}
+
 func (ec *executionContext) childFields_PublishResult(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "published":
@@ -2542,6 +3071,18 @@ func (ec *executionContext) childFields_SubgraphRef(ctx context.Context, field g
 		return ec.fieldContext_SubgraphRef_sdlHash(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type SubgraphRef", field.Name)
+}
+
+func (ec *executionContext) childFields_SubgraphStatus(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "name":
+		return ec.fieldContext_SubgraphStatus_name(ctx, field)
+	case "health":
+		return ec.fieldContext_SubgraphStatus_health(ctx, field)
+	case "incidents":
+		return ec.fieldContext_SubgraphStatus_incidents(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type SubgraphStatus", field.Name)
 }
 
 func (ec *executionContext) childFields_SupergraphVersion(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -2790,6 +3331,20 @@ func (ec *executionContext) field_Mutation_createClient_args(ctx context.Context
 	return args, nil
 }
 
+func (ec *executionContext) field_Mutation_deleteArticle_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
+		func(ctx context.Context, v any) (int, error) {
+			return ec.unmarshalNInt2int(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg0
+	return args, nil
+}
+
 func (ec *executionContext) field_Mutation_deleteClient_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -2904,6 +3459,34 @@ func (ec *executionContext) field_Mutation_rotateClientSecret_args(ctx context.C
 	return args, nil
 }
 
+func (ec *executionContext) field_Mutation_saveArticle_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.SaveArticleInput, error) {
+			return ec.unmarshalNSaveArticleInput2githubᚗcomᚋatriumᚑgatewayᚋatriumᚋgraphᚋmodelᚐSaveArticleInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_saveIncident_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.SaveIncidentInput, error) {
+			return ec.unmarshalNSaveIncidentInput2githubᚗcomᚋatriumᚑgatewayᚋatriumᚋgraphᚋmodelᚐSaveIncidentInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
 func (ec *executionContext) field_Mutation_saveOperation_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -2959,6 +3542,58 @@ func (ec *executionContext) field_Query___type_args(ctx context.Context, rawArgs
 		return nil, err
 	}
 	args["name"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_article_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "slug",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNString2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["slug"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_articles_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "kind",
+		func(ctx context.Context, v any) (*store.ArticleKind, error) {
+			return ec.unmarshalOArticleKind2ᚖgithubᚗcomᚋatriumᚑgatewayᚋatriumᚋregistryᚋstoreᚐArticleKind(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["kind"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "search",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["search"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "before",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["before"] = arg3
 	return args, nil
 }
 
@@ -3124,6 +3759,28 @@ func (ec *executionContext) field_Query_fieldUsage_args(ctx context.Context, raw
 	return args, nil
 }
 
+func (ec *executionContext) field_Query_incidents_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "open",
+		func(ctx context.Context, v any) (*bool, error) {
+			return ec.unmarshalOBoolean2ᚖbool(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["open"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg1
+	return args, nil
+}
+
 func (ec *executionContext) field_Query_knownIssues_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -3135,6 +3792,20 @@ func (ec *executionContext) field_Query_knownIssues_args(ctx context.Context, ra
 		return nil, err
 	}
 	args["type"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_markdownPreview_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "markdown",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNString2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["markdown"] = arg0
 	return args, nil
 }
 
@@ -3690,6 +4361,282 @@ func (ec *executionContext) _ArgDoc_defaultValue(ctx context.Context, field grap
 }
 func (ec *executionContext) fieldContext_ArgDoc_defaultValue(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("ArgDoc", field, false, false, "String")
+}
+
+func (ec *executionContext) _Article_id(ctx context.Context, field graphql.CollectedField, obj *store.Article) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Article_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int64) graphql.Marshaler {
+			return ec.marshalNInt2int64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Article_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Article", field, false, false, "Int")
+}
+
+func (ec *executionContext) _Article_slug(ctx context.Context, field graphql.CollectedField, obj *store.Article) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Article_slug(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Slug, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Article_slug(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Article", field, false, false, "String")
+}
+
+func (ec *executionContext) _Article_kind(ctx context.Context, field graphql.CollectedField, obj *store.Article) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Article_kind(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Kind, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v store.ArticleKind) graphql.Marshaler {
+			return ec.marshalNArticleKind2githubᚗcomᚋatriumᚑgatewayᚋatriumᚋregistryᚋstoreᚐArticleKind(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Article_kind(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Article", field, false, false, "ArticleKind")
+}
+
+func (ec *executionContext) _Article_title(ctx context.Context, field graphql.CollectedField, obj *store.Article) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Article_title(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Title, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Article_title(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Article", field, false, false, "String")
+}
+
+func (ec *executionContext) _Article_markdown(ctx context.Context, field graphql.CollectedField, obj *store.Article) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Article_markdown(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Markdown, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Article_markdown(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Article", field, false, false, "String")
+}
+
+func (ec *executionContext) _Article_html(ctx context.Context, field graphql.CollectedField, obj *store.Article) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Article_html(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Article().HTML(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Article_html(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Article", field, true, true, "String")
+}
+
+func (ec *executionContext) _Article_summary(ctx context.Context, field graphql.CollectedField, obj *store.Article) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Article_summary(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Article().Summary(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Article_summary(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Article", field, true, true, "String")
+}
+
+func (ec *executionContext) _Article_author(ctx context.Context, field graphql.CollectedField, obj *store.Article) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Article_author(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Author, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Article_author(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Article", field, false, false, "String")
+}
+
+func (ec *executionContext) _Article_published(ctx context.Context, field graphql.CollectedField, obj *store.Article) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Article_published(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Published, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Article_published(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Article", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _Article_publishedAt(ctx context.Context, field graphql.CollectedField, obj *store.Article) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Article_publishedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Article().PublishedAt(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
+			return ec.marshalOTime2ᚖtimeᚐTime(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Article_publishedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Article", field, true, true, "Time")
+}
+
+func (ec *executionContext) _Article_createdAt(ctx context.Context, field graphql.CollectedField, obj *store.Article) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Article_createdAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CreatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Article_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Article", field, false, false, "Time")
+}
+
+func (ec *executionContext) _Article_updatedAt(ctx context.Context, field graphql.CollectedField, obj *store.Article) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Article_updatedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UpdatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Article_updatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Article", field, false, false, "Time")
 }
 
 func (ec *executionContext) _ChangelogEntry_version(ctx context.Context, field graphql.CollectedField, obj *registry.ChangelogEntry) (ret graphql.Marshaler) {
@@ -5318,6 +6265,259 @@ func (ec *executionContext) fieldContext_FieldUsage_clients(_ context.Context, f
 	return fc, nil
 }
 
+func (ec *executionContext) _Incident_id(ctx context.Context, field graphql.CollectedField, obj *store.Incident) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Incident_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int64) graphql.Marshaler {
+			return ec.marshalNInt2int64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Incident_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Incident", field, false, false, "Int")
+}
+
+func (ec *executionContext) _Incident_title(ctx context.Context, field graphql.CollectedField, obj *store.Incident) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Incident_title(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Title, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Incident_title(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Incident", field, false, false, "String")
+}
+
+func (ec *executionContext) _Incident_subgraphs(ctx context.Context, field graphql.CollectedField, obj *store.Incident) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Incident_subgraphs(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Subgraphs, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
+			return ec.marshalNString2ᚕstringᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Incident_subgraphs(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Incident", field, false, false, "String")
+}
+
+func (ec *executionContext) _Incident_severity(ctx context.Context, field graphql.CollectedField, obj *store.Incident) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Incident_severity(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Severity, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v store.IncidentSeverity) graphql.Marshaler {
+			return ec.marshalNIncidentSeverity2githubᚗcomᚋatriumᚑgatewayᚋatriumᚋregistryᚋstoreᚐIncidentSeverity(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Incident_severity(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Incident", field, false, false, "IncidentSeverity")
+}
+
+func (ec *executionContext) _Incident_status(ctx context.Context, field graphql.CollectedField, obj *store.Incident) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Incident_status(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Status, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v store.IncidentStatus) graphql.Marshaler {
+			return ec.marshalNIncidentStatus2githubᚗcomᚋatriumᚑgatewayᚋatriumᚋregistryᚋstoreᚐIncidentStatus(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Incident_status(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Incident", field, false, false, "IncidentStatus")
+}
+
+func (ec *executionContext) _Incident_markdown(ctx context.Context, field graphql.CollectedField, obj *store.Incident) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Incident_markdown(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Markdown, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Incident_markdown(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Incident", field, false, false, "String")
+}
+
+func (ec *executionContext) _Incident_html(ctx context.Context, field graphql.CollectedField, obj *store.Incident) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Incident_html(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Incident().HTML(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Incident_html(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Incident", field, true, true, "String")
+}
+
+func (ec *executionContext) _Incident_author(ctx context.Context, field graphql.CollectedField, obj *store.Incident) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Incident_author(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Author, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Incident_author(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Incident", field, false, false, "String")
+}
+
+func (ec *executionContext) _Incident_startedAt(ctx context.Context, field graphql.CollectedField, obj *store.Incident) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Incident_startedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.StartedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Incident_startedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Incident", field, false, false, "Time")
+}
+
+func (ec *executionContext) _Incident_resolvedAt(ctx context.Context, field graphql.CollectedField, obj *store.Incident) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Incident_resolvedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Incident().ResolvedAt(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
+			return ec.marshalOTime2ᚖtimeᚐTime(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Incident_resolvedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Incident", field, true, true, "Time")
+}
+
+func (ec *executionContext) _Incident_updatedAt(ctx context.Context, field graphql.CollectedField, obj *store.Incident) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Incident_updatedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UpdatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Incident_updatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Incident", field, false, false, "Time")
+}
+
 func (ec *executionContext) _Mutation_publishSubgraph(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -5746,6 +6946,192 @@ func (ec *executionContext) fieldContext_Mutation_grantClientScopes(ctx context.
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Mutation_grantClientScopes_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_saveArticle(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_saveArticle(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().SaveArticle(ctx, fc.Args["input"].(model.SaveArticleInput))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				role, err := ec.unmarshalNRole2githubᚗcomᚋatriumᚑgatewayᚋatriumᚋgraphᚋmodelᚐRole(ctx, "OWNER")
+				if err != nil {
+					var zeroVal *store.Article
+					return zeroVal, err
+				}
+				if ec.Directives.HasRole == nil {
+					var zeroVal *store.Article
+					return zeroVal, errors.New("directive hasRole is not implemented")
+				}
+				return ec.Directives.HasRole(ctx, nil, directive0, role)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *store.Article) graphql.Marshaler {
+			return ec.marshalNArticle2ᚖgithubᚗcomᚋatriumᚑgatewayᚋatriumᚋregistryᚋstoreᚐArticle(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_saveArticle(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Article(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_saveArticle_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_deleteArticle(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_deleteArticle(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().DeleteArticle(ctx, fc.Args["id"].(int))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				role, err := ec.unmarshalNRole2githubᚗcomᚋatriumᚑgatewayᚋatriumᚋgraphᚋmodelᚐRole(ctx, "OWNER")
+				if err != nil {
+					var zeroVal bool
+					return zeroVal, err
+				}
+				if ec.Directives.HasRole == nil {
+					var zeroVal bool
+					return zeroVal, errors.New("directive hasRole is not implemented")
+				}
+				return ec.Directives.HasRole(ctx, nil, directive0, role)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_deleteArticle(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type Boolean does not have child fields")
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_deleteArticle_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_saveIncident(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_saveIncident(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().SaveIncident(ctx, fc.Args["input"].(model.SaveIncidentInput))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				role, err := ec.unmarshalNRole2githubᚗcomᚋatriumᚑgatewayᚋatriumᚋgraphᚋmodelᚐRole(ctx, "OWNER")
+				if err != nil {
+					var zeroVal *store.Incident
+					return zeroVal, err
+				}
+				if ec.Directives.HasRole == nil {
+					var zeroVal *store.Incident
+					return zeroVal, errors.New("directive hasRole is not implemented")
+				}
+				return ec.Directives.HasRole(ctx, nil, directive0, role)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *store.Incident) graphql.Marshaler {
+			return ec.marshalNIncident2ᚖgithubᚗcomᚋatriumᚑgatewayᚋatriumᚋregistryᚋstoreᚐIncident(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_saveIncident(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Incident(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_saveIncident_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -6741,6 +8127,304 @@ func (ec *executionContext) fieldContext_Query_clients(_ context.Context, field 
 		IsResolver: true,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_APIClient(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_articles(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_articles(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().Articles(ctx, fc.Args["kind"].(*store.ArticleKind), fc.Args["search"].(*string), fc.Args["first"].(*int), fc.Args["before"].(*int))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				role, err := ec.unmarshalNRole2githubᚗcomᚋatriumᚑgatewayᚋatriumᚋgraphᚋmodelᚐRole(ctx, "CONSUMER")
+				if err != nil {
+					var zeroVal []*store.Article
+					return zeroVal, err
+				}
+				if ec.Directives.HasRole == nil {
+					var zeroVal []*store.Article
+					return zeroVal, errors.New("directive hasRole is not implemented")
+				}
+				return ec.Directives.HasRole(ctx, nil, directive0, role)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v []*store.Article) graphql.Marshaler {
+			return ec.marshalNArticle2ᚕᚖgithubᚗcomᚋatriumᚑgatewayᚋatriumᚋregistryᚋstoreᚐArticleᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_articles(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Article(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_articles_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_article(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_article(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().Article(ctx, fc.Args["slug"].(string))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				role, err := ec.unmarshalNRole2githubᚗcomᚋatriumᚑgatewayᚋatriumᚋgraphᚋmodelᚐRole(ctx, "CONSUMER")
+				if err != nil {
+					var zeroVal *store.Article
+					return zeroVal, err
+				}
+				if ec.Directives.HasRole == nil {
+					var zeroVal *store.Article
+					return zeroVal, errors.New("directive hasRole is not implemented")
+				}
+				return ec.Directives.HasRole(ctx, nil, directive0, role)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *store.Article) graphql.Marshaler {
+			return ec.marshalOArticle2ᚖgithubᚗcomᚋatriumᚑgatewayᚋatriumᚋregistryᚋstoreᚐArticle(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Query_article(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Article(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_article_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_markdownPreview(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_markdownPreview(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().MarkdownPreview(ctx, fc.Args["markdown"].(string))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				role, err := ec.unmarshalNRole2githubᚗcomᚋatriumᚑgatewayᚋatriumᚋgraphᚋmodelᚐRole(ctx, "OWNER")
+				if err != nil {
+					var zeroVal string
+					return zeroVal, err
+				}
+				if ec.Directives.HasRole == nil {
+					var zeroVal string
+					return zeroVal, errors.New("directive hasRole is not implemented")
+				}
+				return ec.Directives.HasRole(ctx, nil, directive0, role)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_markdownPreview(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type String does not have child fields")
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_markdownPreview_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_incidents(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_incidents(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().Incidents(ctx, fc.Args["open"].(*bool), fc.Args["first"].(*int))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				role, err := ec.unmarshalNRole2githubᚗcomᚋatriumᚑgatewayᚋatriumᚋgraphᚋmodelᚐRole(ctx, "CONSUMER")
+				if err != nil {
+					var zeroVal []*store.Incident
+					return zeroVal, err
+				}
+				if ec.Directives.HasRole == nil {
+					var zeroVal []*store.Incident
+					return zeroVal, errors.New("directive hasRole is not implemented")
+				}
+				return ec.Directives.HasRole(ctx, nil, directive0, role)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v []*store.Incident) graphql.Marshaler {
+			return ec.marshalNIncident2ᚕᚖgithubᚗcomᚋatriumᚑgatewayᚋatriumᚋregistryᚋstoreᚐIncidentᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_incidents(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Incident(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_incidents_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_status(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_status(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Query().Status(ctx)
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				role, err := ec.unmarshalNRole2githubᚗcomᚋatriumᚑgatewayᚋatriumᚋgraphᚋmodelᚐRole(ctx, "CONSUMER")
+				if err != nil {
+					var zeroVal []*model.SubgraphStatus
+					return zeroVal, err
+				}
+				if ec.Directives.HasRole == nil {
+					var zeroVal []*model.SubgraphStatus
+					return zeroVal, errors.New("directive hasRole is not implemented")
+				}
+				return ec.Directives.HasRole(ctx, nil, directive0, role)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.SubgraphStatus) graphql.Marshaler {
+			return ec.marshalNSubgraphStatus2ᚕᚖgithubᚗcomᚋatriumᚑgatewayᚋatriumᚋgraphᚋmodelᚐSubgraphStatusᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_status(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_SubgraphStatus(ctx, field)
 		},
 	}
 	return fc, nil
@@ -7843,6 +9527,84 @@ func (ec *executionContext) _SubgraphRef_sdlHash(ctx context.Context, field grap
 }
 func (ec *executionContext) fieldContext_SubgraphRef_sdlHash(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("SubgraphRef", field, false, false, "String")
+}
+
+func (ec *executionContext) _SubgraphStatus_name(ctx context.Context, field graphql.CollectedField, obj *model.SubgraphStatus) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SubgraphStatus_name(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Name, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SubgraphStatus_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SubgraphStatus", field, false, false, "String")
+}
+
+func (ec *executionContext) _SubgraphStatus_health(ctx context.Context, field graphql.CollectedField, obj *model.SubgraphStatus) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SubgraphStatus_health(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Health, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v upstream.HealthStatus) graphql.Marshaler {
+			return ec.marshalNHealth2githubᚗcomᚋatriumᚑgatewayᚋatriumᚋupstreamᚐHealthStatus(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SubgraphStatus_health(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SubgraphStatus", field, false, false, "Health")
+}
+
+func (ec *executionContext) _SubgraphStatus_incidents(ctx context.Context, field graphql.CollectedField, obj *model.SubgraphStatus) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SubgraphStatus_incidents(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Incidents, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*store.Incident) graphql.Marshaler {
+			return ec.marshalNIncident2ᚕᚖgithubᚗcomᚋatriumᚑgatewayᚋatriumᚋregistryᚋstoreᚐIncidentᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SubgraphStatus_incidents(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "SubgraphStatus",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Incident(ctx, field)
+		},
+	}
+	return fc, nil
 }
 
 func (ec *executionContext) _SupergraphVersion_id(ctx context.Context, field graphql.CollectedField, obj *store.Version) (ret graphql.Marshaler) {
@@ -9869,6 +11631,175 @@ func UnmarshalPublishSubgraphInput(ctx context.Context, raw any) (model.PublishS
 	return out, err
 }
 
+func (ec *executionContext) unmarshalInputSaveArticleInput(ctx context.Context, obj any) (model.SaveArticleInput, error) {
+	var it model.SaveArticleInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	if _, present := asMap["published"]; !present {
+		asMap["published"] = false
+	}
+
+	fieldsInOrder := [...]string{"id", "slug", "kind", "title", "markdown", "published"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "id":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("id"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ID = data
+		case "slug":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("slug"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Slug = data
+		case "kind":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("kind"))
+			data, err := ec.unmarshalNArticleKind2githubᚗcomᚋatriumᚑgatewayᚋatriumᚋregistryᚋstoreᚐArticleKind(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Kind = data
+		case "title":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("title"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Title = data
+		case "markdown":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("markdown"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Markdown = data
+		case "published":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("published"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Published = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalSaveArticleInput unmarshals raw into the SaveArticleInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalSaveArticleInput(ctx context.Context, raw any) (model.SaveArticleInput, error) {
+	var out model.SaveArticleInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "SaveArticleInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputSaveIncidentInput(ctx context.Context, obj any) (model.SaveIncidentInput, error) {
+	var it model.SaveIncidentInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	if _, present := asMap["markdown"]; !present {
+		asMap["markdown"] = ""
+	}
+
+	fieldsInOrder := [...]string{"id", "title", "subgraphs", "severity", "status", "markdown", "startedAt"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "id":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("id"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ID = data
+		case "title":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("title"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Title = data
+		case "subgraphs":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("subgraphs"))
+			data, err := ec.unmarshalNString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Subgraphs = data
+		case "severity":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("severity"))
+			data, err := ec.unmarshalNIncidentSeverity2githubᚗcomᚋatriumᚑgatewayᚋatriumᚋregistryᚋstoreᚐIncidentSeverity(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Severity = data
+		case "status":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("status"))
+			data, err := ec.unmarshalNIncidentStatus2githubᚗcomᚋatriumᚑgatewayᚋatriumᚋregistryᚋstoreᚐIncidentStatus(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Status = data
+		case "markdown":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("markdown"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Markdown = data
+		case "startedAt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("startedAt"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.StartedAt = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalSaveIncidentInput unmarshals raw into the SaveIncidentInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalSaveIncidentInput(ctx context.Context, raw any) (model.SaveIncidentInput, error) {
+	var out model.SaveIncidentInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "SaveIncidentInput", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputSaveOperationInput(ctx context.Context, obj any) (model.SaveOperationInput, error) {
 	var it model.SaveOperationInput
 	if obj == nil {
@@ -10088,6 +12019,97 @@ func (ec *executionContext) _ArgDoc(ctx context.Context, sel ast.SelectionSet, o
 			out.Values[i] = ec._ArgDoc_defaultValue(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var articleImplementors = []string{"Article"}
+
+func (ec *executionContext) _Article(ctx context.Context, sel ast.SelectionSet, obj *store.Article) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, articleImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("Article")
+		case "id":
+			out.Values[i] = ec._Article_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "slug":
+			out.Values[i] = ec._Article_slug(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "kind":
+			out.Values[i] = ec._Article_kind(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "title":
+			out.Values[i] = ec._Article_title(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "markdown":
+			out.Values[i] = ec._Article_markdown(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "html":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Article_html(ctx, field, obj)
+				})
+		case "summary":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Article_summary(ctx, field, obj)
+				})
+		case "author":
+			out.Values[i] = ec._Article_author(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "published":
+			out.Values[i] = ec._Article_published(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "publishedAt":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Article_publishedAt(ctx, field, obj)
+				})
+		case "createdAt":
+			out.Values[i] = ec._Article_createdAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "updatedAt":
+			out.Values[i] = ec._Article_updatedAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
@@ -10806,6 +12828,91 @@ func (ec *executionContext) _FieldUsage(ctx context.Context, sel ast.SelectionSe
 	return out
 }
 
+var incidentImplementors = []string{"Incident"}
+
+func (ec *executionContext) _Incident(ctx context.Context, sel ast.SelectionSet, obj *store.Incident) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, incidentImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("Incident")
+		case "id":
+			out.Values[i] = ec._Incident_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "title":
+			out.Values[i] = ec._Incident_title(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "subgraphs":
+			out.Values[i] = ec._Incident_subgraphs(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "severity":
+			out.Values[i] = ec._Incident_severity(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "status":
+			out.Values[i] = ec._Incident_status(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "markdown":
+			out.Values[i] = ec._Incident_markdown(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "html":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Incident_html(ctx, field, obj)
+				})
+		case "author":
+			out.Values[i] = ec._Incident_author(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "startedAt":
+			out.Values[i] = ec._Incident_startedAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "resolvedAt":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Incident_resolvedAt(ctx, field, obj)
+				})
+		case "updatedAt":
+			out.Values[i] = ec._Incident_updatedAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var mutationImplementors = []string{"Mutation"}
 
 func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet) graphql.Marshaler {
@@ -10870,6 +12977,27 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 		case "grantClientScopes":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_grantClientScopes(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "saveArticle":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_saveArticle(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "deleteArticle":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_deleteArticle(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "saveIncident":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_saveIncident(ctx, field)
 			})
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
@@ -11056,6 +13184,36 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_clients(ctx, field)
+				})
+		case "articles":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_articles(ctx, field)
+				})
+		case "article":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_article(ctx, field)
+				})
+		case "markdownPreview":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_markdownPreview(ctx, field)
+				})
+		case "incidents":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_incidents(ctx, field)
+				})
+		case "status":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_status(ctx, field)
 				})
 		case "feedback":
 			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
@@ -11368,6 +13526,49 @@ func (ec *executionContext) _SubgraphRef(ctx context.Context, sel ast.SelectionS
 			}
 		case "sdlHash":
 			out.Values[i] = ec._SubgraphRef_sdlHash(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var subgraphStatusImplementors = []string{"SubgraphStatus"}
+
+func (ec *executionContext) _SubgraphStatus(ctx context.Context, sel ast.SelectionSet, obj *model.SubgraphStatus) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, subgraphStatusImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("SubgraphStatus")
+		case "name":
+			out.Values[i] = ec._SubgraphStatus_name(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "health":
+			out.Values[i] = ec._SubgraphStatus_health(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "incidents":
+			out.Values[i] = ec._SubgraphStatus_incidents(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -12037,6 +14238,60 @@ func (ec *executionContext) marshalNArgDoc2ᚖgithubᚗcomᚋatriumᚑgatewayᚋ
 	return ec._ArgDoc(ctx, sel, v)
 }
 
+func (ec *executionContext) marshalNArticle2ᚕᚖgithubᚗcomᚋatriumᚑgatewayᚋatriumᚋregistryᚋstoreᚐArticleᚄ(ctx context.Context, sel ast.SelectionSet, v []*store.Article) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNArticle2ᚖgithubᚗcomᚋatriumᚑgatewayᚋatriumᚋregistryᚋstoreᚐArticle(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNArticle2ᚖgithubᚗcomᚋatriumᚑgatewayᚋatriumᚋregistryᚋstoreᚐArticle(ctx context.Context, sel ast.SelectionSet, v *store.Article) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "Article!")
+		return graphql.Null
+	}
+	return ec._Article(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNArticleKind2githubᚗcomᚋatriumᚑgatewayᚋatriumᚋregistryᚋstoreᚐArticleKind(ctx context.Context, v any) (store.ArticleKind, error) {
+	tmp, err := graphql.UnmarshalString(v)
+	res := unmarshalNArticleKind2githubᚗcomᚋatriumᚑgatewayᚋatriumᚋregistryᚋstoreᚐArticleKind[tmp]
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNArticleKind2githubᚗcomᚋatriumᚑgatewayᚋatriumᚋregistryᚋstoreᚐArticleKind(ctx context.Context, sel ast.SelectionSet, v store.ArticleKind) graphql.Marshaler {
+	_ = sel
+	res := graphql.MarshalString(marshalNArticleKind2githubᚗcomᚋatriumᚑgatewayᚋatriumᚋregistryᚋstoreᚐArticleKind[v])
+	if res == graphql.Null {
+		graphql.AddInvalidNullFromMarshaler(ctx, "ArticleKind!")
+	}
+	return res
+}
+
+var (
+	unmarshalNArticleKind2githubᚗcomᚋatriumᚑgatewayᚋatriumᚋregistryᚋstoreᚐArticleKind = map[string]store.ArticleKind{
+		"GUIDE":        store.Guide,
+		"FAQ":          store.FAQ,
+		"ARTICLE":      store.Post,
+		"ANNOUNCEMENT": store.Announcement,
+	}
+	marshalNArticleKind2githubᚗcomᚋatriumᚑgatewayᚋatriumᚋregistryᚋstoreᚐArticleKind = map[store.ArticleKind]string{
+		store.Guide:        "GUIDE",
+		store.FAQ:          "FAQ",
+		store.Post:         "ARTICLE",
+		store.Announcement: "ANNOUNCEMENT",
+	}
+)
+
 func (ec *executionContext) unmarshalNAskFeedbackInput2githubᚗcomᚋatriumᚑgatewayᚋatriumᚋgraphᚋmodelᚐAskFeedbackInput(ctx context.Context, v any) (model.AskFeedbackInput, error) {
 	res, err := ec.unmarshalInputAskFeedbackInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -12389,6 +14644,36 @@ func (ec *executionContext) marshalNFieldUsage2ᚖgithubᚗcomᚋatriumᚑgatewa
 	return ec._FieldUsage(ctx, sel, v)
 }
 
+func (ec *executionContext) unmarshalNHealth2githubᚗcomᚋatriumᚑgatewayᚋatriumᚋupstreamᚐHealthStatus(ctx context.Context, v any) (upstream.HealthStatus, error) {
+	tmp, err := graphql.UnmarshalString(v)
+	res := unmarshalNHealth2githubᚗcomᚋatriumᚑgatewayᚋatriumᚋupstreamᚐHealthStatus[tmp]
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNHealth2githubᚗcomᚋatriumᚑgatewayᚋatriumᚋupstreamᚐHealthStatus(ctx context.Context, sel ast.SelectionSet, v upstream.HealthStatus) graphql.Marshaler {
+	_ = sel
+	res := graphql.MarshalString(marshalNHealth2githubᚗcomᚋatriumᚑgatewayᚋatriumᚋupstreamᚐHealthStatus[v])
+	if res == graphql.Null {
+		graphql.AddInvalidNullFromMarshaler(ctx, "Health!")
+	}
+	return res
+}
+
+var (
+	unmarshalNHealth2githubᚗcomᚋatriumᚑgatewayᚋatriumᚋupstreamᚐHealthStatus = map[string]upstream.HealthStatus{
+		"UP":       upstream.StatusUp,
+		"DEGRADED": upstream.StatusDegraded,
+		"DOWN":     upstream.StatusDown,
+		"UNKNOWN":  upstream.StatusUnknown,
+	}
+	marshalNHealth2githubᚗcomᚋatriumᚑgatewayᚋatriumᚋupstreamᚐHealthStatus = map[upstream.HealthStatus]string{
+		upstream.StatusUp:       "UP",
+		upstream.StatusDegraded: "DEGRADED",
+		upstream.StatusDown:     "DOWN",
+		upstream.StatusUnknown:  "UNKNOWN",
+	}
+)
+
 func (ec *executionContext) unmarshalNID2string(ctx context.Context, v any) (string, error) {
 	res, err := graphql.UnmarshalID(v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -12402,6 +14687,84 @@ func (ec *executionContext) marshalNID2string(ctx context.Context, sel ast.Selec
 	}
 	return res
 }
+
+func (ec *executionContext) marshalNIncident2ᚕᚖgithubᚗcomᚋatriumᚑgatewayᚋatriumᚋregistryᚋstoreᚐIncidentᚄ(ctx context.Context, sel ast.SelectionSet, v []*store.Incident) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNIncident2ᚖgithubᚗcomᚋatriumᚑgatewayᚋatriumᚋregistryᚋstoreᚐIncident(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNIncident2ᚖgithubᚗcomᚋatriumᚑgatewayᚋatriumᚋregistryᚋstoreᚐIncident(ctx context.Context, sel ast.SelectionSet, v *store.Incident) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "Incident!")
+		return graphql.Null
+	}
+	return ec._Incident(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNIncidentSeverity2githubᚗcomᚋatriumᚑgatewayᚋatriumᚋregistryᚋstoreᚐIncidentSeverity(ctx context.Context, v any) (store.IncidentSeverity, error) {
+	tmp, err := graphql.UnmarshalString(v)
+	res := unmarshalNIncidentSeverity2githubᚗcomᚋatriumᚑgatewayᚋatriumᚋregistryᚋstoreᚐIncidentSeverity[tmp]
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNIncidentSeverity2githubᚗcomᚋatriumᚑgatewayᚋatriumᚋregistryᚋstoreᚐIncidentSeverity(ctx context.Context, sel ast.SelectionSet, v store.IncidentSeverity) graphql.Marshaler {
+	_ = sel
+	res := graphql.MarshalString(marshalNIncidentSeverity2githubᚗcomᚋatriumᚑgatewayᚋatriumᚋregistryᚋstoreᚐIncidentSeverity[v])
+	if res == graphql.Null {
+		graphql.AddInvalidNullFromMarshaler(ctx, "IncidentSeverity!")
+	}
+	return res
+}
+
+var (
+	unmarshalNIncidentSeverity2githubᚗcomᚋatriumᚑgatewayᚋatriumᚋregistryᚋstoreᚐIncidentSeverity = map[string]store.IncidentSeverity{
+		"MINOR": store.Minor,
+		"MAJOR": store.Major,
+	}
+	marshalNIncidentSeverity2githubᚗcomᚋatriumᚑgatewayᚋatriumᚋregistryᚋstoreᚐIncidentSeverity = map[store.IncidentSeverity]string{
+		store.Minor: "MINOR",
+		store.Major: "MAJOR",
+	}
+)
+
+func (ec *executionContext) unmarshalNIncidentStatus2githubᚗcomᚋatriumᚑgatewayᚋatriumᚋregistryᚋstoreᚐIncidentStatus(ctx context.Context, v any) (store.IncidentStatus, error) {
+	tmp, err := graphql.UnmarshalString(v)
+	res := unmarshalNIncidentStatus2githubᚗcomᚋatriumᚑgatewayᚋatriumᚋregistryᚋstoreᚐIncidentStatus[tmp]
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNIncidentStatus2githubᚗcomᚋatriumᚑgatewayᚋatriumᚋregistryᚋstoreᚐIncidentStatus(ctx context.Context, sel ast.SelectionSet, v store.IncidentStatus) graphql.Marshaler {
+	_ = sel
+	res := graphql.MarshalString(marshalNIncidentStatus2githubᚗcomᚋatriumᚑgatewayᚋatriumᚋregistryᚋstoreᚐIncidentStatus[v])
+	if res == graphql.Null {
+		graphql.AddInvalidNullFromMarshaler(ctx, "IncidentStatus!")
+	}
+	return res
+}
+
+var (
+	unmarshalNIncidentStatus2githubᚗcomᚋatriumᚑgatewayᚋatriumᚋregistryᚋstoreᚐIncidentStatus = map[string]store.IncidentStatus{
+		"INVESTIGATING": store.Investigating,
+		"IDENTIFIED":    store.Identified,
+		"RESOLVED":      store.Resolved,
+	}
+	marshalNIncidentStatus2githubᚗcomᚋatriumᚑgatewayᚋatriumᚋregistryᚋstoreᚐIncidentStatus = map[store.IncidentStatus]string{
+		store.Investigating: "INVESTIGATING",
+		store.Identified:    "IDENTIFIED",
+		store.Resolved:      "RESOLVED",
+	}
+)
 
 func (ec *executionContext) unmarshalNInt2int(ctx context.Context, v any) (int, error) {
 	res, err := graphql.UnmarshalInt(v)
@@ -12490,6 +14853,16 @@ func (ec *executionContext) marshalNRole2ᚕgithubᚗcomᚋatriumᚑgatewayᚋat
 	}
 
 	return ret
+}
+
+func (ec *executionContext) unmarshalNSaveArticleInput2githubᚗcomᚋatriumᚑgatewayᚋatriumᚋgraphᚋmodelᚐSaveArticleInput(ctx context.Context, v any) (model.SaveArticleInput, error) {
+	res, err := ec.unmarshalInputSaveArticleInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNSaveIncidentInput2githubᚗcomᚋatriumᚑgatewayᚋatriumᚋgraphᚋmodelᚐSaveIncidentInput(ctx context.Context, v any) (model.SaveIncidentInput, error) {
+	res, err := ec.unmarshalInputSaveIncidentInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) unmarshalNSaveOperationInput2githubᚗcomᚋatriumᚑgatewayᚋatriumᚋgraphᚋmodelᚐSaveOperationInput(ctx context.Context, v any) (model.SaveOperationInput, error) {
@@ -12678,6 +15051,30 @@ func (ec *executionContext) marshalNSubgraphRef2ᚕgithubᚗcomᚋatriumᚑgatew
 	}
 
 	return ret
+}
+
+func (ec *executionContext) marshalNSubgraphStatus2ᚕᚖgithubᚗcomᚋatriumᚑgatewayᚋatriumᚋgraphᚋmodelᚐSubgraphStatusᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.SubgraphStatus) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNSubgraphStatus2ᚖgithubᚗcomᚋatriumᚑgatewayᚋatriumᚋgraphᚋmodelᚐSubgraphStatus(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNSubgraphStatus2ᚖgithubᚗcomᚋatriumᚑgatewayᚋatriumᚋgraphᚋmodelᚐSubgraphStatus(ctx context.Context, sel ast.SelectionSet, v *model.SubgraphStatus) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "SubgraphStatus!")
+		return graphql.Null
+	}
+	return ec._SubgraphStatus(ctx, sel, v)
 }
 
 func (ec *executionContext) marshalNSupergraphVersion2ᚕᚖgithubᚗcomᚋatriumᚑgatewayᚋatriumᚋregistryᚋstoreᚐVersionᚄ(ctx context.Context, sel ast.SelectionSet, v []*store.Version) graphql.Marshaler {
@@ -12951,6 +15348,47 @@ func (ec *executionContext) marshalOAPISchema2ᚖgithubᚗcomᚋatriumᚑgateway
 	return ec._APISchema(ctx, sel, v)
 }
 
+func (ec *executionContext) marshalOArticle2ᚖgithubᚗcomᚋatriumᚑgatewayᚋatriumᚋregistryᚋstoreᚐArticle(ctx context.Context, sel ast.SelectionSet, v *store.Article) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._Article(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalOArticleKind2ᚖgithubᚗcomᚋatriumᚑgatewayᚋatriumᚋregistryᚋstoreᚐArticleKind(ctx context.Context, v any) (*store.ArticleKind, error) {
+	if v == nil {
+		return nil, nil
+	}
+	tmp, err := graphql.UnmarshalString(v)
+	res := unmarshalOArticleKind2ᚖgithubᚗcomᚋatriumᚑgatewayᚋatriumᚋregistryᚋstoreᚐArticleKind[tmp]
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOArticleKind2ᚖgithubᚗcomᚋatriumᚑgatewayᚋatriumᚋregistryᚋstoreᚐArticleKind(ctx context.Context, sel ast.SelectionSet, v *store.ArticleKind) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	_ = sel
+	_ = ctx
+	res := graphql.MarshalString(marshalOArticleKind2ᚖgithubᚗcomᚋatriumᚑgatewayᚋatriumᚋregistryᚋstoreᚐArticleKind[*v])
+	return res
+}
+
+var (
+	unmarshalOArticleKind2ᚖgithubᚗcomᚋatriumᚑgatewayᚋatriumᚋregistryᚋstoreᚐArticleKind = map[string]store.ArticleKind{
+		"GUIDE":        store.Guide,
+		"FAQ":          store.FAQ,
+		"ARTICLE":      store.Post,
+		"ANNOUNCEMENT": store.Announcement,
+	}
+	marshalOArticleKind2ᚖgithubᚗcomᚋatriumᚑgatewayᚋatriumᚋregistryᚋstoreᚐArticleKind = map[store.ArticleKind]string{
+		store.Guide:        "GUIDE",
+		store.FAQ:          "FAQ",
+		store.Post:         "ARTICLE",
+		store.Announcement: "ANNOUNCEMENT",
+	}
+)
+
 func (ec *executionContext) unmarshalOBoolean2bool(ctx context.Context, v any) (bool, error) {
 	res, err := graphql.UnmarshalBoolean(v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -13156,6 +15594,24 @@ func (ec *executionContext) marshalOSupergraphVersion2ᚖgithubᚗcomᚋatrium�
 		return graphql.Null
 	}
 	return ec._SupergraphVersion(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalOTime2ᚖtimeᚐTime(ctx context.Context, v any) (*time.Time, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := graphql.UnmarshalTime(v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOTime2ᚖtimeᚐTime(ctx context.Context, sel ast.SelectionSet, v *time.Time) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	_ = sel
+	_ = ctx
+	res := graphql.MarshalTime(*v)
+	return res
 }
 
 func (ec *executionContext) marshalO__EnumValue2ᚕgithubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐEnumValueᚄ(ctx context.Context, sel ast.SelectionSet, v []introspection.EnumValue) graphql.Marshaler {

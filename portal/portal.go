@@ -41,6 +41,9 @@ type Options struct {
 	Issuer *issuer.Issuer
 	// Feed serves the changelog's Atom feed at /portal/changelog.atom, when set.
 	Feed http.Handler
+	// Announcements serves the announcements' Atom feed at /portal/announcements.atom,
+	// when set.
+	Announcements http.Handler
 	// Variants are the graph variants served beside the main graph (production), which the
 	// playground can target: their GraphQL and registry API paths by name.
 	Variants []Variant
@@ -74,7 +77,7 @@ type pageConfig struct {
 }
 
 // routes are the app's pages; other paths answer the app with 404 (it shows "not found").
-var routes = regexp.MustCompile(`^/(|docs(/.*)?|playground|clients|registry(/.*)?|changelog|feedback(/.*)?|callback)$`)
+var routes = regexp.MustCompile(`^/(|docs(/.*)?|playground|clients|registry(/.*)?|changelog|feedback(/.*)?|callback|guides(/[a-z0-9-]*)?|status)$`)
 
 // Handler serves the portal under Path (mount it at Path and Path+"/").
 func Handler(opts Options) (http.Handler, error) {
@@ -122,6 +125,8 @@ func Handler(opts Options) (http.Handler, error) {
 			files.ServeHTTP(w, r)
 		case p == "/changelog.atom" && opts.Feed != nil:
 			opts.Feed.ServeHTTP(w, r)
+		case p == "/announcements.atom" && opts.Announcements != nil:
+			opts.Announcements.ServeHTTP(w, r)
 		default:
 			if !webassets.AllowRead(w, r) {
 				return

@@ -47,6 +47,9 @@ type Options struct {
 	// ClientScopes are the scopes a consumer's own API clients are granted at once
 	// (atrium.yaml portal.client_scopes).
 	ClientScopes []string
+	// Health tells how the subgraphs are doing, for the status field: the gateway serving
+	// them in the same process. Nil: every subgraph's health is UNKNOWN.
+	Health HealthSource
 }
 
 // Handler serves the registry API over GraphQL-over-HTTP (GET for queries, POST).
@@ -61,7 +64,7 @@ func Handler(reg *registry.Registry, opts Options) (http.Handler, error) {
 		opts.Logger = slog.Default()
 	}
 	srv := handler.New(graph.NewExecutableSchema(graph.Config{
-		Resolvers:  &Resolver{Registry: reg, Issuer: opts.Issuer, ClientScopes: opts.ClientScopes},
+		Resolvers:  &Resolver{Registry: reg, Issuer: opts.Issuer, ClientScopes: opts.ClientScopes, Health: opts.Health},
 		Directives: graph.DirectiveRoot{HasRole: hasRole},
 	}))
 	srv.AddTransport(transport.HTTP{MaxBodyBytes: MaxBodyBytes})

@@ -22,6 +22,8 @@ type Resolver struct {
 	Issuer *issuer.Issuer
 	// ClientScopes are granted at once to the clients a CONSUMER registers.
 	ClientScopes []string
+	// Health tells how the gateway's subgraphs are doing (status); nil: UNKNOWN.
+	Health HealthSource
 }
 
 var _ graph.ResolverRoot = (*Resolver)(nil)

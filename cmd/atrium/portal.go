@@ -11,7 +11,7 @@ import (
 )
 
 // servePortal builds the developer portal over the registry; with the token issuer on,
-// it registers the portal's sign-in client. The feed's links start at the issuer's URL
+// it registers the portal's sign-in client. The feeds' links start at the issuer's URL
 // (the public one, when configured), else at the listen address.
 func servePortal(ctx context.Context, reg *registry.Registry, iss *issuer.Issuer, listenURL string, variants []string) (http.Handler, error) {
 	base := listenURL
@@ -22,7 +22,8 @@ func servePortal(ctx context.Context, reg *registry.Registry, iss *issuer.Issuer
 		base = iss.URL()
 	}
 	opts := portal.Options{GraphQLPath: "/graphql", RegistryPath: server.RegistryPath, Issuer: iss,
-		Feed: portal.Feed(reg, portal.FeedOptions{BaseURL: base + portal.Path})}
+		Feed:          portal.Feed(reg, portal.FeedOptions{BaseURL: base + portal.Path}),
+		Announcements: portal.Announcements(reg.Store(), portal.FeedOptions{BaseURL: base + portal.Path})}
 	for _, name := range variants {
 		opts.Variants = append(opts.Variants, portal.Variant{Name: name, GraphQL: server.VariantPath(name), Registry: server.VariantRegistryPath(name)})
 	}

@@ -147,7 +147,8 @@ With --supergraph the gateway serves that file instead, and reloads it when it c
 					routes.Issuer, routes.IssuerPaths = iss.Handler(), iss.Paths()
 				}
 				portal := cfg.Portal.WithDefaults()
-				api := resolvers.Options{AdminToken: token, Issuer: iss, Roles: resolvers.Roles(portal.Roles), ClientScopes: portal.ClientScopes}
+				api := resolvers.Options{AdminToken: token, Issuer: iss, Roles: resolvers.Roles(portal.Roles), ClientScopes: portal.ClientScopes,
+					Health: gw} // the status page: this process's gateway's view of the subgraphs
 				if iss != nil {
 					api.Verifier = verifier // it trusts iss (above): the API admits Atrium's tokens
 				}

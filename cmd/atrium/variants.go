@@ -54,11 +54,12 @@ func serveVariants(ctx context.Context, cfg *config.Config, mainDatabase string,
 			return nil, stop, fmt.Errorf("variant %s: %w", name, err)
 		}
 		stops = append(stops, func() { st.Close() })
+		gw := gateway.New(nil)
+		api.Health = gw // the variant's status is its own gateway's view
 		reg, err := resolvers.Handler(registry.New(st), api)
 		if err != nil {
 			return nil, stop, err
 		}
-		gw := gateway.New(nil)
 		stops = append([]func(){followRegistry(ctx, st, gw, opts, poll, usageInterval, name+" ")}, stops...)
 		variants = append(variants, server.Variant{Name: name, API: gw, Registry: reg})
 		slog.Info("graph variant", "name", name, "graphql", server.VariantPath(name), "registry", server.VariantRegistryPath(name), "database", store.Describe(dsn))

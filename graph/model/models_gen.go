@@ -11,6 +11,7 @@ import (
 
 	"github.com/atrium-gateway/atrium/auth/issuer"
 	"github.com/atrium-gateway/atrium/registry/store"
+	"github.com/atrium-gateway/atrium/upstream"
 )
 
 type ArgDoc struct {
@@ -126,11 +127,46 @@ type QueryPlan struct {
 	JSON string `json:"json"`
 }
 
+type SaveArticleInput struct {
+	// The article to replace; leave out to create one.
+	ID *int `json:"id,omitempty"`
+	// Lowercase letters and digits in words joined by '-', at most 100 bytes; unique.
+	Slug string            `json:"slug"`
+	Kind store.ArticleKind `json:"kind"`
+	// One line, at most 200 bytes.
+	Title string `json:"title"`
+	// At most 200 KiB.
+	Markdown  string `json:"markdown"`
+	Published *bool  `json:"published,omitempty"`
+}
+
+type SaveIncidentInput struct {
+	// The incident to update; leave out to open one.
+	ID *int `json:"id,omitempty"`
+	// One line, at most 200 bytes.
+	Title string `json:"title"`
+	// 1 to 50 subgraph names.
+	Subgraphs []string               `json:"subgraphs"`
+	Severity  store.IncidentSeverity `json:"severity"`
+	Status    store.IncidentStatus   `json:"status"`
+	// What happens and what to do, at most 200 KiB.
+	Markdown *string `json:"markdown,omitempty"`
+	// When it started; default now for a new incident, unchanged for an update.
+	StartedAt *time.Time `json:"startedAt,omitempty"`
+}
+
 type SaveOperationInput struct {
 	Name  string `json:"name"`
 	Query string `json:"query"`
 	// The variables, as a JSON object in text.
 	Variables *string `json:"variables,omitempty"`
+}
+
+type SubgraphStatus struct {
+	Name   string                `json:"name"`
+	Health upstream.HealthStatus `json:"health"`
+	// Its open incidents, newest first.
+	Incidents []*store.Incident `json:"incidents"`
 }
 
 type TrafficPoint struct {

@@ -19,6 +19,9 @@
 //     schema change breaks any of them.
 //   - feedback_threads and feedback_posts: the developer portal's questions and problem
 //     reports on a type or field, and their replies (feedback.go).
+//   - articles (the portal's guides, FAQ entries, articles and announcements, in Markdown,
+//     with a lower-cased copy for search) and incidents (known problems with subgraphs,
+//     open until resolved_at is set): the developer portal's content and status page.
 //
 // Timestamps are TIMESTAMPTZ on PostgreSQL and Unix microseconds on SQLite; the Go
 // code runs the same SQL on both otherwise.

@@ -11,6 +11,8 @@ import { Registry } from "./pages/Registry";
 import { Changelog } from "./pages/Changelog";
 import { Feedback } from "./pages/Feedback";
 import { Callback } from "./pages/Callback";
+import { Guides } from "./pages/Content";
+import { Status } from "./pages/Status";
 import { NotFound, SignInNeeded } from "./pages/common";
 
 // GraphiQL is most of the bundle: it loads only when the playground opens.
@@ -31,9 +33,11 @@ export function App() {
 
   const nav: [string, string, boolean][] = [
     ["/docs", "Schema", true],
+    ["/guides", "Guides", true],
     ["/playground", "Playground", true],
     ["/changelog", "Changelog", true],
     ["/feedback", "Feedback", !!s],
+    ["/status", "Status", true],
     ["/clients", "API clients", !!s],
     ["/registry", "Registry", hasRole(v, "OWNER")],
   ];
@@ -90,19 +94,21 @@ function Route({ path, signedIn }: { path: string; signedIn: boolean }) {
         <Playground />
       </Suspense>
     );
-  if (!signedIn && /^\/(docs|clients|registry|changelog|feedback)/.test(path)) return <SignInNeeded />;
+  if (!signedIn && /^\/(docs|clients|registry|changelog|feedback|guides|status)/.test(path)) return <SignInNeeded />;
   if (path === "/docs" || path.startsWith("/docs/")) return <Docs type={decodeURIComponent(path.slice(6))} />;
   if (path === "/clients") return <Clients />;
   if (path === "/registry" || path.startsWith("/registry/")) return <Registry path={path.slice(9)} />;
   if (path === "/changelog") return <Changelog />;
   if (path === "/feedback" || path.startsWith("/feedback/")) return <Feedback path={path.slice(9)} />;
+  if (path === "/guides" || path.startsWith("/guides/")) return <Guides slug={decodeURIComponent(path.slice(8))} />;
+  if (path === "/status") return <Status />;
   return <NotFound />;
 }
 
 function title(path: string): string {
   const first = path.split("/")[1];
   return (
-    { "": "Home", docs: "Schema", playground: "Playground", clients: "API clients", registry: "Registry", changelog: "Changelog", feedback: "Feedback", callback: "Signing in" }[first] ??
+    { "": "Home", docs: "Schema", playground: "Playground", clients: "API clients", registry: "Registry", changelog: "Changelog", feedback: "Feedback", callback: "Signing in", guides: "Guides", status: "Status" }[first] ??
     "Not found"
   );
 }
