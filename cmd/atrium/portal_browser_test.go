@@ -211,6 +211,8 @@ func TestPortalInTheBrowser(t *testing.T) {
 	require.Empty(t, res.Errors)
 	b.click("Registry")
 	b.waitText("The subgraphs of the current supergraph")
+	// No health checks are configured here: each subgraph's health is unknown, and says so.
+	b.waitFor("each subgraph's health", `document.querySelectorAll("table .health.unknown").length === 4`)
 	b.shot("portal-registry")
 	b.click("Versions")
 	b.waitText("add productCount")

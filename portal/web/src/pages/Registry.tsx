@@ -3,6 +3,7 @@ import { useRegistry } from "../hooks";
 import { Link, navigate } from "../router";
 import { hasRole, useViewer } from "../viewer";
 import { Badge, Failure, Loading, When } from "./common";
+import { HealthBadge, type Health } from "./Status";
 
 interface Subgraph {
   name: string;
@@ -51,7 +52,8 @@ export function Registry({ path }: { path: string }) {
 }
 
 function Subgraphs() {
-  const res = useRegistry<{ subgraphs: Subgraph[] }>(`{ subgraphs { name url owner updatedAt } }`);
+  const res = useRegistry<{ subgraphs: Subgraph[]; status: { name: string; health: Health }[] }>(`{ subgraphs { name url owner updatedAt } status { name health } }`);
+  const health = new Map(res.data?.status.map((s) => [s.name, s.health]));
   if (res.loading && !res.data) return <Loading what="subgraphs" />;
   if (res.error) return <Failure error={res.error} />;
   return (
@@ -61,6 +63,7 @@ function Subgraphs() {
         <thead>
           <tr>
             <th scope="col">Subgraph</th>
+            <th scope="col">Health</th>
             <th scope="col">URL</th>
             <th scope="col">Owner</th>
             <th scope="col">Last published</th>
@@ -72,6 +75,9 @@ function Subgraphs() {
               <th scope="row">
                 <Link to={`/registry/subgraphs/${encodeURIComponent(s.name)}`}>{s.name}</Link>
               </th>
+              <td>
+                <HealthBadge health={health.get(s.name) ?? "UNKNOWN"} />
+              </td>
               <td>
                 <code>{s.url}</code>
               </td>

@@ -7,7 +7,7 @@ import { hasRole, useViewer } from "../viewer";
 import { Badge, Failure, Loading, When } from "./common";
 import "./content.css";
 
-type Health = "UP" | "DEGRADED" | "DOWN" | "UNKNOWN";
+export type Health = "UP" | "DEGRADED" | "DOWN" | "UNKNOWN";
 type Severity = "MINOR" | "MAJOR";
 type IncidentStatus = "INVESTIGATING" | "IDENTIFIED" | "RESOLVED";
 
@@ -137,7 +137,7 @@ export function Status() {
   );
 }
 
-function HealthBadge({ health }: { health: Health }) {
+export function HealthBadge({ health }: { health: Health }) {
   const h = healths[health];
   return (
     <span className={`health ${health.toLowerCase()}`} title={h.help}>
