@@ -14,10 +14,15 @@ import (
 	"github.com/atrium-gateway/atrium/server"
 )
 
+// loader serves supergraph versions: a gateway, or the API products' router over one.
+type loader interface {
+	Load(name, sdl string, opts gateway.Options) error
+}
+
 // followRegistry makes gw serve each new version of st, recording the usage that feeds
 // st's schema checks. stop ends the recording after a last write: call it after the HTTP
 // server stopped, so that the write has the last requests' counts.
-func followRegistry(ctx context.Context, st *store.Store, gw *gateway.Gateway, opts gateway.Options, poll, usageInterval time.Duration, label string) (stop func()) {
+func followRegistry(ctx context.Context, st *store.Store, gw loader, opts gateway.Options, poll, usageInterval time.Duration, label string) (stop func()) {
 	opts.Usage = gateway.NewUsageRecorder(st, gateway.UsageOptions{FlushInterval: usageInterval})
 	recording, stopRecording := context.WithCancel(context.WithoutCancel(ctx))
 	recorded := make(chan struct{})
