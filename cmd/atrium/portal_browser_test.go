@@ -160,13 +160,13 @@ func TestPortalInTheBrowser(t *testing.T) {
 	b.click("Schema")
 	b.waitText("Start at Query")
 	b.shot("portal-docs")
-	b.do("searching the schema", chromedp.SendKeys(chromedp.CSS(`#schema-search`), "upc"))
+	b.do("searching the schema", browsertest.Type(`#schema-search`, "upc"))
 	b.waitText("Product.upc")
 	b.click("Product.upc")
 	b.waitFor("the Product page", `document.querySelector("h1")?.textContent.startsWith("Product")`)
 	b.waitText("Served by products")
 	b.shot("portal-type")
-	b.do("clearing the search", chromedp.SendKeys(chromedp.CSS(`#schema-search`), "\b\b\b"))
+	b.do("clearing the search", browsertest.Type(`#schema-search`, "\b\b\b"))
 	b.click("Query")
 	b.waitText("topProducts")
 
@@ -184,7 +184,7 @@ func TestPortalInTheBrowser(t *testing.T) {
 	// Saved operations are kept in the registry: save, change the editor, load it back.
 	b.do("opening saved operations", chromedp.Click(chromedp.CSS(`button[aria-label="Show Saved operations"]`), chromedp.NodeVisible))
 	b.do("saving the operation",
-		chromedp.SendKeys(chromedp.CSS(`.saved input`), "Top two"),
+		browsertest.Type(`.saved input`, "Top two"),
 		chromedp.Click(chromedp.Search(`//div[@class="saved"]//button[normalize-space()="Save"]`), chromedp.NodeVisible))
 	b.waitText("Saved as “Top two”.")
 	b.js("clearing the editor", `document.querySelector(".graphiql-query-editor .CodeMirror").CodeMirror.setValue("{ __typename }"); ""`)
@@ -232,8 +232,8 @@ func TestPortalInTheBrowser(t *testing.T) {
 	b.click("API clients")
 	b.waitText("Register a client")
 	b.do("registering a client",
-		chromedp.SendKeys(chromedp.CSS(`form input[placeholder="Reports service"]`), "Reports"),
-		chromedp.SendKeys(chromedp.CSS(`form input[placeholder="orders:read"]`), "reviews:read orders:write"),
+		browsertest.Type(`form input[placeholder="Reports service"]`, "Reports"),
+		browsertest.Type(`form input[placeholder="orders:read"]`, "reviews:read orders:write"),
 		chromedp.Click(chromedp.Search(`//button[normalize-space()="Register"]`)))
 	b.waitFor("the secret", `!!document.querySelector("[data-testid=client-secret]")`)
 	secret := b.js("reading the secret", `document.querySelector("[data-testid=client-secret]").textContent`)
@@ -289,8 +289,8 @@ func (b tab) signIn(user, password string) {
 	b.click("Sign in")
 	b.do("the dev IdP's login page", chromedp.WaitVisible(chromedp.CSS(`input[name=username]`)))
 	b.do("signing in as "+user,
-		chromedp.SendKeys(chromedp.CSS(`input[name=username]`), user),
-		chromedp.SendKeys(chromedp.CSS(`input[name=password]`), password),
+		browsertest.Type(`input[name=username]`, user),
+		browsertest.Type(`input[name=password]`, password),
 		chromedp.Click(chromedp.CSS(`button[type=submit]`)))
 	b.waitFor("the portal with "+user+" signed in", fmt.Sprintf(`document.querySelector(".who .name")?.textContent === %q`, user))
 	b.js("listening for CSP violations", `window.cspViolations = []; document.addEventListener("securitypolicyviolation", e => window.cspViolations.push(e.violatedDirective + " " + e.blockedURI)); ""`)

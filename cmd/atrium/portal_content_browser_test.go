@@ -10,6 +10,8 @@ import (
 	"github.com/chromedp/chromedp"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/atrium-gateway/atrium/internal/browsertest"
 )
 
 // guideMarkdown is the guide ada writes: a table, and a line of HTML that must be shown as
@@ -31,8 +33,8 @@ func TestPortalContentInTheBrowser(t *testing.T) {
 	b.waitText("Nothing has been written yet.")
 	b.click("Write an article")
 	b.do("writing the guide",
-		chromedp.SendKeys(chromedp.CSS(`#article-title`), "Rate limits"),
-		chromedp.SendKeys(chromedp.CSS(`#article-text`), guideMarkdown))
+		browsertest.Type(`#article-title`, "Rate limits"),
+		browsertest.Type(`#article-text`, guideMarkdown))
 	assert.Equal(t, "rate-limits", b.js("the slug", `document.querySelector("#article-slug").value`), "made from the title")
 	b.click("Preview")
 	b.waitFor("the preview", `!!document.querySelector("[data-testid=preview] table")`)
@@ -50,11 +52,11 @@ func TestPortalContentInTheBrowser(t *testing.T) {
 	b.click("Guides")
 	b.waitText("Rate limits")
 	assert.NotContains(t, b.js("the page", `document.body.innerText`), "Write an article", "dev is no owner")
-	b.do("searching", chromedp.SendKeys(chromedp.CSS(`#guide-search`), "requests SECOND"))
+	b.do("searching", browsertest.Type(`#guide-search`, "requests SECOND"))
 	b.waitFor("one result", `document.querySelectorAll(".articles li").length === 1`)
-	b.do("searching for nothing", chromedp.SendKeys(chromedp.CSS(`#guide-search`), " nonsense"))
+	b.do("searching for nothing", browsertest.Type(`#guide-search`, " nonsense"))
 	b.waitText("Nothing matches")
-	b.do("searching again", chromedp.SendKeys(chromedp.CSS(`#guide-search`), strings.Repeat("\b", len("requests SECOND nonsense"))+"plan"))
+	b.do("searching again", browsertest.Type(`#guide-search`, strings.Repeat("\b", len("requests SECOND nonsense"))+"plan"))
 	b.waitFor("the result", `document.querySelectorAll(".articles li").length === 1`)
 	b.shot("portal-guides")
 	b.click("Rate limits")
@@ -83,9 +85,9 @@ func TestPortalContentInTheBrowser(t *testing.T) {
 	b.click("Report an incident")
 	form := `form[aria-label="Report an incident"] `
 	b.do("reporting the incident",
-		chromedp.SendKeys(chromedp.CSS(form+`input[name=title]`), "Reviews are slow"),
+		browsertest.Type(form+`input[name=title]`, "Reviews are slow"),
 		chromedp.Click(chromedp.CSS(form+`input[name=subgraph][value=reviews]`), chromedp.NodeVisible),
-		chromedp.SendKeys(chromedp.CSS(form+`textarea[name=text]`), "Some reviews take **seconds**; we are on it."))
+		browsertest.Type(form+`textarea[name=text]`, "Some reviews take **seconds**; we are on it."))
 	b.js("choosing the severity", `const s = document.querySelector('`+form+`select[name=severity]'); s.value = "MAJOR"; s.dispatchEvent(new Event("change", {bubbles: true})); ""`)
 	b.click("Open the incident")
 	b.waitFor("the incident", `!!document.querySelector("[data-incident='Reviews are slow']")`)

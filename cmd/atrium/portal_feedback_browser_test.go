@@ -6,6 +6,8 @@ import (
 
 	"github.com/chromedp/chromedp"
 	"github.com/stretchr/testify/assert"
+
+	"github.com/atrium-gateway/atrium/internal/browsertest"
 )
 
 // TestPortalFeedbackInTheBrowser: a developer asks about a field from its docs, an owner
@@ -36,8 +38,8 @@ func TestPortalFeedbackInTheBrowser(t *testing.T) {
 	assert.Equal(t, "ask-title", b.js("the focus", `document.activeElement.id`), "the first field with a problem has the focus")
 
 	b.do("writing the question",
-		chromedp.SendKeys(chromedp.CSS(`#ask-title`), title),
-		chromedp.SendKeys(chromedp.CSS(`#ask-body`), "The docs do not say.\nCents or dollars?"))
+		browsertest.Type(`#ask-title`, title),
+		browsertest.Type(`#ask-body`, "The docs do not say.\nCents or dollars?"))
 	b.click("Post")
 	b.waitFor("the new thread", `document.querySelector("h1")?.textContent === "`+title+`"`)
 	b.waitText("The docs do not say.\nCents or dollars?")
@@ -45,10 +47,10 @@ func TestPortalFeedbackInTheBrowser(t *testing.T) {
 	b.click("← All feedback")
 	b.waitText(title)
 	b.shot("portal-feedback")
-	b.do("filtering by another type", chromedp.SendKeys(chromedp.CSS(`input[placeholder="Product or Product.price"]`), "Review"))
+	b.do("filtering by another type", browsertest.Type(`input[placeholder="Product or Product.price"]`, "Review"))
 	b.click("Filter")
 	b.waitText("No feedback matches.")
-	b.do("filtering by Product", chromedp.SendKeys(chromedp.CSS(`input[placeholder="Product or Product.price"]`), strings.Repeat("\b", 6)+"Product"))
+	b.do("filtering by Product", browsertest.Type(`input[placeholder="Product or Product.price"]`, strings.Repeat("\b", 6)+"Product"))
 	b.click("Filter")
 	b.waitText(title)
 	assert.Contains(t, b.js("the list", `document.querySelector(".threads").innerText`), "Product.price")
@@ -60,7 +62,7 @@ func TestPortalFeedbackInTheBrowser(t *testing.T) {
 	b.click("Feedback")
 	b.click(title)
 	b.waitText("Owner actions")
-	b.do("answering", chromedp.SendKeys(chromedp.CSS(`#reply-body`), "Cents: 1999 is $19.99. The docs will say so."))
+	b.do("answering", browsertest.Type(`#reply-body`, "Cents: 1999 is $19.99. The docs will say so."))
 	b.click("Reply")
 	b.waitFor("the owners' answer", `document.querySelector(".post.answer")?.innerText.includes("1999 is $19.99")`)
 	b.waitFor("the thread answered", `[...document.querySelectorAll("article .badge")].some(e => e.textContent === "answered")`)

@@ -4,6 +4,7 @@ package browsertest
 
 import (
 	"context"
+	"fmt"
 	"os"
 	"os/exec"
 	"testing"
@@ -57,4 +58,18 @@ func New(t testing.TB, width, height int, timeout time.Duration) context.Context
 		t.Fatalf("starting chromium: %v", err)
 	}
 	return ctx
+}
+
+// Type waits for the element css selects, focuses it and types text as key events
+// ("\b" is Backspace). Use it instead of chromedp.SendKeys, which reads the node's
+// attributes without their lock (a data race with chromedp's DOM event handling that
+// the race detector reports).
+func Type(css, text string) chromedp.Action[chromedp.Void] {
+	return func(ctx context.Context, t *chromedp.Target) (chromedp.Void, error) {
+		focus := fmt.Sprintf(`(() => { const e = document.querySelector(%q); if (!e) return false; e.focus(); return document.activeElement === e })()`, css)
+		if _, err := chromedp.Poll[bool](focus, chromedp.WithPollingTimeout(20*time.Second))(ctx, t); err != nil {
+			return chromedp.Void{}, fmt.Errorf("focusing %s: %w", css, err)
+		}
+		return chromedp.KeyEvent(text)(ctx, t)
+	}
 }
