@@ -69,6 +69,9 @@ func (q queries) Checks(ctx context.Context, subgraph string, first *int) ([]*re
 type mutations struct{ *Resolver }
 
 func (m mutations) PublishSubgraph(ctx context.Context, in model.PublishSubgraphInput) (*registry.PublishResult, error) {
+	if err := mayChange(ctx, m.Registry.Store(), in.Name, deref(in.Owner)); err != nil {
+		return nil, err
+	}
 	res, err := m.Registry.Publish(ctx, registry.PublishInput{
 		Name: in.Name, URL: in.URL, SDL: in.Sdl, Owner: deref(in.Owner),
 		Publisher: publisher(ctx), Message: deref(in.Message),
@@ -77,6 +80,9 @@ func (m mutations) PublishSubgraph(ctx context.Context, in model.PublishSubgraph
 }
 
 func (m mutations) DeleteSubgraph(ctx context.Context, in model.DeleteSubgraphInput) (*registry.PublishResult, error) {
+	if err := mayChange(ctx, m.Registry.Store(), in.Name, ""); err != nil {
+		return nil, err
+	}
 	res, err := m.Registry.Delete(ctx, in.Name, publisher(ctx), deref(in.Message))
 	return &res, err
 }

@@ -63,6 +63,14 @@ func (c *caller) isClient() bool {
 	return c != nil && c.principal != nil && c.principal.Subject == c.principal.ClientID
 }
 
+// scopes are the caller's token's scopes; none for the admin token.
+func (c *caller) scopes() []string {
+	if c == nil || c.principal == nil {
+		return nil
+	}
+	return c.principal.Scopes
+}
+
 // claim is a string claim of the caller's token; "" when it has none.
 func (c *caller) claim(name string) string {
 	if c == nil || c.principal == nil {

@@ -212,3 +212,30 @@ func TestPortalReadFieldsByRole(t *testing.T) {
 	data = p.ok(t, bob, `{ apiSchema { types { fields { subgraphs } } } queryPlan(query: "{ me { name } }") { text } fieldUsage(coordinates: ["Query.me"]) { requests } }`, nil)
 	assert.Contains(t, data["queryPlan"].(map[string]any)["text"], `Fetch(service: "accounts")`)
 }
+
+// TestOwnersChangeTheirTeamsSubgraphs: an OWNER publishes and deletes only subgraphs whose
+// owner is one of their scopes (their team), or that nobody owns; ADMINs change any.
+func TestOwnersChangeTheirTeamsSubgraphs(t *testing.T) {
+	t.Parallel()
+	p := startPortal(t)
+	alice := p.user(t, "alice", "atrium-owners", "team-accounts")
+	bob := p.user(t, "bob", "atrium-owners", "team-products")
+	carol := p.user(t, "carol", "atrium-admins")
+	const publishOwned = `mutation($name: String!, $sdl: String!, $owner: String) {
+		publishSubgraph(input: { name: $name, url: "http://127.0.0.1:4001/graphql", sdl: $sdl, owner: $owner }) { published } }`
+
+	p.ok(t, alice, publishOwned, map[string]any{"name": "accounts", "sdl": demoSDL(t, "accounts"), "owner": "team-accounts"})
+	msg := p.refused(t, bob, "FORBIDDEN", publishOwned, map[string]any{"name": "accounts", "sdl": demoSDL(t, "accounts") + "\n# bob"})
+	assert.Equal(t, "subgraph accounts belongs to team-accounts: only its team or an ADMIN may change it", msg)
+	p.refused(t, bob, "FORBIDDEN", `mutation { deleteSubgraph(input: { name: "accounts" }) { published } }`, nil)
+	msg = p.refused(t, bob, "FORBIDDEN", publishOwned, map[string]any{"name": "products", "sdl": demoSDL(t, "products"), "owner": "team-accounts"})
+	assert.Contains(t, msg, `"team-accounts" is not`)
+
+	// Unowned subgraphs are anyone's; the team's member keeps publishing without naming it.
+	p.ok(t, bob, publishOwned, map[string]any{"name": "products", "sdl": demoSDL(t, "products")})
+	p.ok(t, alice, publishOwned, map[string]any{"name": "accounts", "sdl": demoSDL(t, "accounts") + "\n# v2"})
+	p.ok(t, carol, publishOwned, map[string]any{"name": "accounts", "sdl": demoSDL(t, "accounts") + "\n# v3"})
+	p.ok(t, token, `mutation { deleteSubgraph(input: { name: "products" }) { published } }`, nil)
+	data := p.ok(t, token, `{ subgraph(name: "accounts") { owner } }`, nil)
+	assert.Equal(t, "team-accounts", data["subgraph"].(map[string]any)["owner"])
+}
