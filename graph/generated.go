@@ -43,6 +43,8 @@ type ResolverRoot interface {
 	FeedbackThread() FeedbackThreadResolver
 	Incident() IncidentResolver
 	Mutation() MutationResolver
+	Product() ProductResolver
+	ProductSubscription() ProductSubscriptionResolver
 	Query() QueryResolver
 	SavedOperation() SavedOperationResolver
 	SupergraphVersion() SupergraphVersionResolver
@@ -214,21 +216,62 @@ type ComplexityRoot struct {
 	}
 
 	Mutation struct {
-		AskFeedback          func(childComplexity int, input model.AskFeedbackInput) int
-		CheckSubgraph        func(childComplexity int, input model.CheckSubgraphInput) int
-		CreateClient         func(childComplexity int, input model.CreateClientInput) int
-		DeleteArticle        func(childComplexity int, id int) int
-		DeleteClient         func(childComplexity int, id string) int
-		DeleteSavedOperation func(childComplexity int, id string) int
-		DeleteSubgraph       func(childComplexity int, input model.DeleteSubgraphInput) int
-		GrantClientScopes    func(childComplexity int, id string, scopes []string) int
-		PublishSubgraph      func(childComplexity int, input model.PublishSubgraphInput) int
-		ReplyFeedback        func(childComplexity int, threadID string, body string) int
-		RotateClientSecret   func(childComplexity int, id string) int
-		SaveArticle          func(childComplexity int, input model.SaveArticleInput) int
-		SaveIncident         func(childComplexity int, input model.SaveIncidentInput) int
-		SaveOperation        func(childComplexity int, input model.SaveOperationInput) int
-		SetFeedbackStatus    func(childComplexity int, threadID string, status store.FeedbackStatus, knownIssue *bool) int
+		AskFeedback           func(childComplexity int, input model.AskFeedbackInput) int
+		CancelSubscription    func(childComplexity int, id int) int
+		CheckSubgraph         func(childComplexity int, input model.CheckSubgraphInput) int
+		CreateClient          func(childComplexity int, input model.CreateClientInput) int
+		DeleteArticle         func(childComplexity int, id int) int
+		DeleteClient          func(childComplexity int, id string) int
+		DeletePlan            func(childComplexity int, id int) int
+		DeleteProduct         func(childComplexity int, id int) int
+		DeleteSavedOperation  func(childComplexity int, id string) int
+		DeleteSubgraph        func(childComplexity int, input model.DeleteSubgraphInput) int
+		GrantClientScopes     func(childComplexity int, id string, scopes []string) int
+		PublishSubgraph       func(childComplexity int, input model.PublishSubgraphInput) int
+		ReplyFeedback         func(childComplexity int, threadID string, body string) int
+		RotateClientSecret    func(childComplexity int, id string) int
+		SaveArticle           func(childComplexity int, input model.SaveArticleInput) int
+		SaveIncident          func(childComplexity int, input model.SaveIncidentInput) int
+		SaveOperation         func(childComplexity int, input model.SaveOperationInput) int
+		SavePlan              func(childComplexity int, input model.SavePlanInput) int
+		SaveProduct           func(childComplexity int, input model.SaveProductInput) int
+		SetFeedbackStatus     func(childComplexity int, threadID string, status store.FeedbackStatus, knownIssue *bool) int
+		SetSubscriptionStatus func(childComplexity int, id int, status store.SubscriptionStatus) int
+		Subscribe             func(childComplexity int, clientID string, planID int) int
+	}
+
+	Plan struct {
+		AutoApprove       func(childComplexity int) int
+		ID                func(childComplexity int) int
+		Name              func(childComplexity int) int
+		ProductID         func(childComplexity int) int
+		RequestsPerDay    func(childComplexity int) int
+		RequestsPerMinute func(childComplexity int) int
+	}
+
+	Product struct {
+		CreatedAt   func(childComplexity int) int
+		Description func(childComplexity int) int
+		ExcludeTags func(childComplexity int) int
+		ID          func(childComplexity int) int
+		IncludeTags func(childComplexity int) int
+		Name        func(childComplexity int) int
+		Plans       func(childComplexity int) int
+		Published   func(childComplexity int) int
+		Slug        func(childComplexity int) int
+		UpdatedAt   func(childComplexity int) int
+	}
+
+	ProductSubscription struct {
+		ClientID    func(childComplexity int) int
+		ClientName  func(childComplexity int) int
+		CreatedAt   func(childComplexity int) int
+		ID          func(childComplexity int) int
+		Plan        func(childComplexity int) int
+		Product     func(childComplexity int) int
+		RequestedBy func(childComplexity int) int
+		Status      func(childComplexity int) int
+		UpdatedAt   func(childComplexity int) int
 	}
 
 	PublishResult struct {
@@ -256,11 +299,14 @@ type ComplexityRoot struct {
 		Incidents       func(childComplexity int, open *bool, first *int) int
 		KnownIssues     func(childComplexity int, typeArg string) int
 		MarkdownPreview func(childComplexity int, markdown string) int
+		Product         func(childComplexity int, slug string) int
+		Products        func(childComplexity int) int
 		QueryPlan       func(childComplexity int, query string, operationName *string, variables any) int
 		SavedOperations func(childComplexity int) int
 		Status          func(childComplexity int) int
 		Subgraph        func(childComplexity int, name string) int
 		Subgraphs       func(childComplexity int) int
+		Subscriptions   func(childComplexity int, status *store.SubscriptionStatus, mine *bool) int
 		Version         func(childComplexity int, id int) int
 		Versions        func(childComplexity int, first *int, before *int) int
 		Viewer          func(childComplexity int) int
@@ -398,6 +444,23 @@ type MutationResolver interface {
 	SetFeedbackStatus(ctx context.Context, threadID string, status store.FeedbackStatus, knownIssue *bool) (*store.FeedbackThread, error)
 	SaveOperation(ctx context.Context, input model.SaveOperationInput) (*store.SavedOperation, error)
 	DeleteSavedOperation(ctx context.Context, id string) (bool, error)
+	SaveProduct(ctx context.Context, input model.SaveProductInput) (*store.Product, error)
+	DeleteProduct(ctx context.Context, id int) (bool, error)
+	SavePlan(ctx context.Context, input model.SavePlanInput) (*store.Plan, error)
+	DeletePlan(ctx context.Context, id int) (bool, error)
+	Subscribe(ctx context.Context, clientID string, planID int) (*store.Subscription, error)
+	CancelSubscription(ctx context.Context, id int) (*store.Subscription, error)
+	SetSubscriptionStatus(ctx context.Context, id int, status store.SubscriptionStatus) (*store.Subscription, error)
+}
+type ProductResolver interface {
+	Plans(ctx context.Context, obj *store.Product) ([]*store.Plan, error)
+}
+type ProductSubscriptionResolver interface {
+	ClientName(ctx context.Context, obj *store.Subscription) (string, error)
+	Product(ctx context.Context, obj *store.Subscription) (*store.Product, error)
+	Plan(ctx context.Context, obj *store.Subscription) (*store.Plan, error)
+
+	RequestedBy(ctx context.Context, obj *store.Subscription) (string, error)
 }
 type QueryResolver interface {
 	Viewer(ctx context.Context) (*model.Viewer, error)
@@ -422,6 +485,9 @@ type QueryResolver interface {
 	FieldUsage(ctx context.Context, coordinates []string, windowHours *int) ([]*store.CoordinateUsage, error)
 	QueryPlan(ctx context.Context, query string, operationName *string, variables any) (*model.QueryPlan, error)
 	Changelog(ctx context.Context, first *int, before *int) ([]*registry.ChangelogEntry, error)
+	Products(ctx context.Context) ([]*store.Product, error)
+	Product(ctx context.Context, slug string) (*store.Product, error)
+	Subscriptions(ctx context.Context, status *store.SubscriptionStatus, mine *bool) ([]*store.Subscription, error)
 	ClientTraffic(ctx context.Context, id string, hours *int) (*model.ClientTraffic, error)
 }
 type SavedOperationResolver interface {
@@ -1116,6 +1182,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.AskFeedback(childComplexity, args["input"].(model.AskFeedbackInput)), true
+	case "Mutation.cancelSubscription":
+		if e.ComplexityRoot.Mutation.CancelSubscription == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_cancelSubscription_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.CancelSubscription(childComplexity, args["id"].(int)), true
 	case "Mutation.checkSubgraph":
 		if e.ComplexityRoot.Mutation.CheckSubgraph == nil {
 			break
@@ -1160,6 +1237,28 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.DeleteClient(childComplexity, args["id"].(string)), true
+	case "Mutation.deletePlan":
+		if e.ComplexityRoot.Mutation.DeletePlan == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_deletePlan_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.DeletePlan(childComplexity, args["id"].(int)), true
+	case "Mutation.deleteProduct":
+		if e.ComplexityRoot.Mutation.DeleteProduct == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_deleteProduct_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.DeleteProduct(childComplexity, args["id"].(int)), true
 	case "Mutation.deleteSavedOperation":
 		if e.ComplexityRoot.Mutation.DeleteSavedOperation == nil {
 			break
@@ -1259,6 +1358,28 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.SaveOperation(childComplexity, args["input"].(model.SaveOperationInput)), true
+	case "Mutation.savePlan":
+		if e.ComplexityRoot.Mutation.SavePlan == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_savePlan_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.SavePlan(childComplexity, args["input"].(model.SavePlanInput)), true
+	case "Mutation.saveProduct":
+		if e.ComplexityRoot.Mutation.SaveProduct == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_saveProduct_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.SaveProduct(childComplexity, args["input"].(model.SaveProductInput)), true
 	case "Mutation.setFeedbackStatus":
 		if e.ComplexityRoot.Mutation.SetFeedbackStatus == nil {
 			break
@@ -1270,6 +1391,181 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.SetFeedbackStatus(childComplexity, args["threadID"].(string), args["status"].(store.FeedbackStatus), args["knownIssue"].(*bool)), true
+	case "Mutation.setSubscriptionStatus":
+		if e.ComplexityRoot.Mutation.SetSubscriptionStatus == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_setSubscriptionStatus_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.SetSubscriptionStatus(childComplexity, args["id"].(int), args["status"].(store.SubscriptionStatus)), true
+	case "Mutation.subscribe":
+		if e.ComplexityRoot.Mutation.Subscribe == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_subscribe_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.Subscribe(childComplexity, args["clientID"].(string), args["planID"].(int)), true
+
+	case "Plan.autoApprove":
+		if e.ComplexityRoot.Plan.AutoApprove == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Plan.AutoApprove(childComplexity), true
+	case "Plan.id":
+		if e.ComplexityRoot.Plan.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Plan.ID(childComplexity), true
+	case "Plan.name":
+		if e.ComplexityRoot.Plan.Name == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Plan.Name(childComplexity), true
+	case "Plan.productID":
+		if e.ComplexityRoot.Plan.ProductID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Plan.ProductID(childComplexity), true
+	case "Plan.requestsPerDay":
+		if e.ComplexityRoot.Plan.RequestsPerDay == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Plan.RequestsPerDay(childComplexity), true
+	case "Plan.requestsPerMinute":
+		if e.ComplexityRoot.Plan.RequestsPerMinute == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Plan.RequestsPerMinute(childComplexity), true
+
+	case "Product.createdAt":
+		if e.ComplexityRoot.Product.CreatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Product.CreatedAt(childComplexity), true
+	case "Product.description":
+		if e.ComplexityRoot.Product.Description == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Product.Description(childComplexity), true
+	case "Product.excludeTags":
+		if e.ComplexityRoot.Product.ExcludeTags == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Product.ExcludeTags(childComplexity), true
+	case "Product.id":
+		if e.ComplexityRoot.Product.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Product.ID(childComplexity), true
+	case "Product.includeTags":
+		if e.ComplexityRoot.Product.IncludeTags == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Product.IncludeTags(childComplexity), true
+	case "Product.name":
+		if e.ComplexityRoot.Product.Name == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Product.Name(childComplexity), true
+	case "Product.plans":
+		if e.ComplexityRoot.Product.Plans == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Product.Plans(childComplexity), true
+	case "Product.published":
+		if e.ComplexityRoot.Product.Published == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Product.Published(childComplexity), true
+	case "Product.slug":
+		if e.ComplexityRoot.Product.Slug == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Product.Slug(childComplexity), true
+	case "Product.updatedAt":
+		if e.ComplexityRoot.Product.UpdatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Product.UpdatedAt(childComplexity), true
+
+	case "ProductSubscription.clientID":
+		if e.ComplexityRoot.ProductSubscription.ClientID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ProductSubscription.ClientID(childComplexity), true
+	case "ProductSubscription.clientName":
+		if e.ComplexityRoot.ProductSubscription.ClientName == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ProductSubscription.ClientName(childComplexity), true
+	case "ProductSubscription.createdAt":
+		if e.ComplexityRoot.ProductSubscription.CreatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ProductSubscription.CreatedAt(childComplexity), true
+	case "ProductSubscription.id":
+		if e.ComplexityRoot.ProductSubscription.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ProductSubscription.ID(childComplexity), true
+	case "ProductSubscription.plan":
+		if e.ComplexityRoot.ProductSubscription.Plan == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ProductSubscription.Plan(childComplexity), true
+	case "ProductSubscription.product":
+		if e.ComplexityRoot.ProductSubscription.Product == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ProductSubscription.Product(childComplexity), true
+	case "ProductSubscription.requestedBy":
+		if e.ComplexityRoot.ProductSubscription.RequestedBy == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ProductSubscription.RequestedBy(childComplexity), true
+	case "ProductSubscription.status":
+		if e.ComplexityRoot.ProductSubscription.Status == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ProductSubscription.Status(childComplexity), true
+	case "ProductSubscription.updatedAt":
+		if e.ComplexityRoot.ProductSubscription.UpdatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ProductSubscription.UpdatedAt(childComplexity), true
 
 	case "PublishResult.changes":
 		if e.ComplexityRoot.PublishResult.Changes == nil {
@@ -1459,6 +1755,23 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.MarkdownPreview(childComplexity, args["markdown"].(string)), true
+	case "Query.product":
+		if e.ComplexityRoot.Query.Product == nil {
+			break
+		}
+
+		args, err := ec.field_Query_product_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.Product(childComplexity, args["slug"].(string)), true
+	case "Query.products":
+		if e.ComplexityRoot.Query.Products == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Query.Products(childComplexity), true
 	case "Query.queryPlan":
 		if e.ComplexityRoot.Query.QueryPlan == nil {
 			break
@@ -1499,6 +1812,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.Subgraphs(childComplexity), true
+	case "Query.subscriptions":
+		if e.ComplexityRoot.Query.Subscriptions == nil {
+			break
+		}
+
+		args, err := ec.field_Query_subscriptions_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.Subscriptions(childComplexity, args["status"].(*store.SubscriptionStatus), args["mine"].(*bool)), true
 	case "Query.version":
 		if e.ComplexityRoot.Query.Version == nil {
 			break
@@ -1849,6 +2173,8 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("SaveArticleInput", ec.unmarshalInputSaveArticleInput),
 			graphql.NewInputUnmarshaler("SaveIncidentInput", ec.unmarshalInputSaveIncidentInput),
 			graphql.NewInputUnmarshaler("SaveOperationInput", ec.unmarshalInputSaveOperationInput),
+			graphql.NewInputUnmarshaler("SavePlanInput", ec.unmarshalInputSavePlanInput),
+			graphql.NewInputUnmarshaler("SaveProductInput", ec.unmarshalInputSaveProductInput),
 		)
 	}
 	first := true
@@ -2417,6 +2743,159 @@ type QueryPlan {
   json: String!
 }
 `, BuiltIn: false},
+	{Name: "../schema/products.graphqls", Input: `# API products and plans (docs/portal.md#api-products-and-plans). A product is a view of the
+# graph filtered by @tag, like Apollo's contracts: the API clients subscribed to it see and
+# may query only that part. Its plans set a rate limit and a daily quota per client, which
+# the gateways enforce. Developers (CONSUMER) browse the published products and subscribe
+# their own API clients, one product and plan per client; owners (OWNER) write products and
+# plans and approve or reject subscriptions to plans that do not approve them at once.
+
+extend type Query {
+  "The products, by name: the published ones; an OWNER also sees drafts (` + "`" + `published: false` + "`" + `)."
+  products: [Product!]! @hasRole(role: CONSUMER)
+  "One product by its slug; null when there is none, or when it is a draft and the caller no OWNER."
+  product(slug: String!): Product @hasRole(role: CONSUMER)
+  """
+  Subscriptions, oldest first, of one ` + "`" + `status` + "`" + ` or all: those of the caller's own API clients,
+  but for an OWNER, who sees every one unless ` + "`" + `mine` + "`" + ` is true.
+  """
+  subscriptions(status: SubscriptionStatus, mine: Boolean = false): [ProductSubscription!]! @hasRole(role: CONSUMER)
+}
+
+extend type Mutation {
+  """
+  Creates a product (no ` + "`" + `id` + "`" + `) or replaces one. A slug another product has, a bad tag name or
+  a tag both included and excluded is BAD_USER_INPUT; an unknown ` + "`" + `id` + "`" + ` is NOT_FOUND.
+  Unpublishing hides a product from developers and stops new subscriptions; those it has
+  keep working.
+  """
+  saveProduct(input: SaveProductInput!): Product! @hasRole(role: OWNER)
+  """
+  Removes a product with its plans. A product with PENDING or ACTIVE subscriptions is not
+  removed (BAD_USER_INPUT): cancel or reject them first, or unpublish it. An unknown ` + "`" + `id` + "`" + ` is
+  NOT_FOUND.
+  """
+  deleteProduct(id: Int!): Boolean! @hasRole(role: OWNER)
+  """
+  Creates a plan of a product (no ` + "`" + `id` + "`" + `) or replaces one; new limits apply to its
+  subscriptions at once. A name the product's other plan has, or a limit out of range, is
+  BAD_USER_INPUT; an unknown product or plan is NOT_FOUND.
+  """
+  savePlan(input: SavePlanInput!): Plan! @hasRole(role: OWNER)
+  "Removes a plan; refused like deleteProduct while it has PENDING or ACTIVE subscriptions."
+  deletePlan(id: Int!): Boolean! @hasRole(role: OWNER)
+  """
+  Subscribes one of the caller's API clients (any client, for an ADMIN) to a plan of a
+  published product (of any product, for an OWNER): ACTIVE at once if the plan
+  ` + "`" + `autoApprove` + "`" + `s, else PENDING until an OWNER decides. It replaces the client's
+  subscription, if it has one: until the new one is approved, the client has no ACTIVE
+  subscription. Subscribing again to the plan of a PENDING or ACTIVE subscription returns it
+  unchanged. Others' clients, unknown plans and plans of unpublished products are NOT_FOUND.
+  """
+  subscribe(clientID: ID!, planID: Int!): ProductSubscription! @hasRole(role: CONSUMER)
+  """
+  Cancels a PENDING or ACTIVE subscription: one of the caller's clients', or any, for an
+  OWNER. Others' subscriptions are NOT_FOUND; a REJECTED one is BAD_USER_INPUT.
+  """
+  cancelSubscription(id: Int!): ProductSubscription! @hasRole(role: CONSUMER)
+  """
+  Approves (ACTIVE) or rejects (REJECTED) a PENDING subscription. Setting the status it has
+  changes nothing; other changes are BAD_USER_INPUT.
+  """
+  setSubscriptionStatus(id: Int!, status: SubscriptionStatus!): ProductSubscription! @hasRole(role: OWNER)
+}
+
+type Product {
+  id: Int!
+  "Names it in the portal's URLs: /portal/products/<slug>."
+  slug: String!
+  name: String!
+  "Plain text: shown as written, line breaks kept."
+  description: String!
+  """
+  The @tag names of the graph's elements the product keeps; empty: every element not
+  excluded. Owners only.
+  """
+  includeTags: [String!]! @hasRole(role: OWNER)
+  "The @tag names of the graph's elements the product leaves out. Owners only."
+  excludeTags: [String!]! @hasRole(role: OWNER)
+  "Drafts (false) are seen by owners only."
+  published: Boolean!
+  "Its plans, in the order they were created."
+  plans: [Plan!]!
+  createdAt: Time!
+  updatedAt: Time!
+}
+
+"What a subscribed client may send, per client."
+type Plan {
+  id: Int!
+  productID: Int!
+  name: String!
+  "The rate limit, per client and gateway instance; 0: unlimited."
+  requestsPerMinute: Int!
+  "The daily quota, per client; 0: unlimited."
+  requestsPerDay: Int!
+  "Subscriptions to it are ACTIVE at once; otherwise PENDING until an OWNER approves them."
+  autoApprove: Boolean!
+}
+
+enum SubscriptionStatus {
+  "Waiting for an OWNER to approve or reject it."
+  PENDING
+  "The gateways serve the client the product's part of the graph, within the plan's limits."
+  ACTIVE
+  "An OWNER turned it down."
+  REJECTED
+  "Cancelled by the developer or an OWNER."
+  CANCELLED
+}
+
+"An API client's subscription to a plan of a product. A client has at most one."
+type ProductSubscription {
+  id: Int!
+  clientID: ID!
+  "The client's name, or its ID when it has none."
+  clientName: String!
+  product: Product!
+  plan: Plan!
+  status: SubscriptionStatus!
+  "The subject of who subscribed the client; ` + "`" + `admin` + "`" + ` for the admin token."
+  requestedBy: String!
+  createdAt: Time!
+  "When it was last requested, approved, rejected or cancelled."
+  updatedAt: Time!
+}
+
+input SaveProductInput {
+  "The product to replace; leave out to create one."
+  id: Int
+  "A lowercase letter, then up to 39 lowercase letters, digits or '-'; unique."
+  slug: String!
+  "One line, 1 to 100 characters."
+  name: String!
+  "Plain text, at most 5000 characters."
+  description: String = ""
+  "@tag names: a letter or '_', then letters, digits, '_', ':', '.' or '-'; at most 100."
+  includeTags: [String!] = []
+  excludeTags: [String!] = []
+  published: Boolean = false
+}
+
+input SavePlanInput {
+  "The plan to replace; leave out to create one."
+  id: Int
+  "The product it is a plan of (a plan does not move to another)."
+  productID: Int!
+  "One line, 1 to 60 characters, unique in the product."
+  name: String!
+  "0 (unlimited) to 1,000,000,000."
+  requestsPerMinute: Int = 0
+  "0 (unlimited) to 1,000,000,000."
+  requestsPerDay: Int = 0
+  autoApprove: Boolean = false
+}
+`, BuiltIn: false},
 	{Name: "../schema/registry.graphqls", Input: `# The schema registry's API, served at /api/graphql. Backend teams publish and check their
 # subgraphs here; the CLI (` + "`" + `atrium subgraph …` + "`" + `, ` + "`" + `atrium supergraph fetch` + "`" + `) is a client of it,
 # and so is the developer portal, for its signed-in user.
@@ -2983,6 +3462,74 @@ func (ec *executionContext) childFields_Incident(ctx context.Context, field grap
 	return nil, fmt.Errorf("no field named %q was found under type Incident", field.Name)
 }
 
+func (ec *executionContext) childFields_Plan(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_Plan_id(ctx, field)
+	case "productID":
+		return ec.fieldContext_Plan_productID(ctx, field)
+	case "name":
+		return ec.fieldContext_Plan_name(ctx, field)
+	case "requestsPerMinute":
+		return ec.fieldContext_Plan_requestsPerMinute(ctx, field)
+	case "requestsPerDay":
+		return ec.fieldContext_Plan_requestsPerDay(ctx, field)
+	case "autoApprove":
+		return ec.fieldContext_Plan_autoApprove(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Plan", field.Name)
+}
+
+func (ec *executionContext) childFields_Product(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_Product_id(ctx, field)
+	case "slug":
+		return ec.fieldContext_Product_slug(ctx, field)
+	case "name":
+		return ec.fieldContext_Product_name(ctx, field)
+	case "description":
+		return ec.fieldContext_Product_description(ctx, field)
+	case "includeTags":
+		return ec.fieldContext_Product_includeTags(ctx, field)
+	case "excludeTags":
+		return ec.fieldContext_Product_excludeTags(ctx, field)
+	case "published":
+		return ec.fieldContext_Product_published(ctx, field)
+	case "plans":
+		return ec.fieldContext_Product_plans(ctx, field)
+	case "createdAt":
+		return ec.fieldContext_Product_createdAt(ctx, field)
+	case "updatedAt":
+		return ec.fieldContext_Product_updatedAt(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Product", field.Name)
+}
+
+func (ec *executionContext) childFields_ProductSubscription(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_ProductSubscription_id(ctx, field)
+	case "clientID":
+		return ec.fieldContext_ProductSubscription_clientID(ctx, field)
+	case "clientName":
+		return ec.fieldContext_ProductSubscription_clientName(ctx, field)
+	case "product":
+		return ec.fieldContext_ProductSubscription_product(ctx, field)
+	case "plan":
+		return ec.fieldContext_ProductSubscription_plan(ctx, field)
+	case "status":
+		return ec.fieldContext_ProductSubscription_status(ctx, field)
+	case "requestedBy":
+		return ec.fieldContext_ProductSubscription_requestedBy(ctx, field)
+	case "createdAt":
+		return ec.fieldContext_ProductSubscription_createdAt(ctx, field)
+	case "updatedAt":
+		return ec.fieldContext_ProductSubscription_updatedAt(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ProductSubscription", field.Name)
+}
+
 func (ec *executionContext) childFields_PublishResult(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "published":
@@ -3303,6 +3850,20 @@ func (ec *executionContext) field_Mutation_askFeedback_args(ctx context.Context,
 	return args, nil
 }
 
+func (ec *executionContext) field_Mutation_cancelSubscription_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
+		func(ctx context.Context, v any) (int, error) {
+			return ec.unmarshalNInt2int(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg0
+	return args, nil
+}
+
 func (ec *executionContext) field_Mutation_checkSubgraph_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -3351,6 +3912,34 @@ func (ec *executionContext) field_Mutation_deleteClient_args(ctx context.Context
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
 		func(ctx context.Context, v any) (string, error) {
 			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_deletePlan_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
+		func(ctx context.Context, v any) (int, error) {
+			return ec.unmarshalNInt2int(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_deleteProduct_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
+		func(ctx context.Context, v any) (int, error) {
+			return ec.unmarshalNInt2int(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -3501,6 +4090,34 @@ func (ec *executionContext) field_Mutation_saveOperation_args(ctx context.Contex
 	return args, nil
 }
 
+func (ec *executionContext) field_Mutation_savePlan_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.SavePlanInput, error) {
+			return ec.unmarshalNSavePlanInput2githubᚗcomᚋatriumᚑgatewayᚋatriumᚋgraphᚋmodelᚐSavePlanInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_saveProduct_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.SaveProductInput, error) {
+			return ec.unmarshalNSaveProductInput2githubᚗcomᚋatriumᚑgatewayᚋatriumᚋgraphᚋmodelᚐSaveProductInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
 func (ec *executionContext) field_Mutation_setFeedbackStatus_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -3528,6 +4145,50 @@ func (ec *executionContext) field_Mutation_setFeedbackStatus_args(ctx context.Co
 		return nil, err
 	}
 	args["knownIssue"] = arg2
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_setSubscriptionStatus_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
+		func(ctx context.Context, v any) (int, error) {
+			return ec.unmarshalNInt2int(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "status",
+		func(ctx context.Context, v any) (store.SubscriptionStatus, error) {
+			return ec.unmarshalNSubscriptionStatus2githubᚗcomᚋatriumᚑgatewayᚋatriumᚋregistryᚋstoreᚐSubscriptionStatus(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["status"] = arg1
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_subscribe_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "clientID",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["clientID"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "planID",
+		func(ctx context.Context, v any) (int, error) {
+			return ec.unmarshalNInt2int(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["planID"] = arg1
 	return args, nil
 }
 
@@ -3809,6 +4470,20 @@ func (ec *executionContext) field_Query_markdownPreview_args(ctx context.Context
 	return args, nil
 }
 
+func (ec *executionContext) field_Query_product_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "slug",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNString2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["slug"] = arg0
+	return args, nil
+}
+
 func (ec *executionContext) field_Query_queryPlan_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -3850,6 +4525,28 @@ func (ec *executionContext) field_Query_subgraph_args(ctx context.Context, rawAr
 		return nil, err
 	}
 	args["name"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_subscriptions_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "status",
+		func(ctx context.Context, v any) (*store.SubscriptionStatus, error) {
+			return ec.unmarshalOSubscriptionStatus2ᚖgithubᚗcomᚋatriumᚑgatewayᚋatriumᚋregistryᚋstoreᚐSubscriptionStatus(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["status"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "mine",
+		func(ctx context.Context, v any) (*bool, error) {
+			return ec.unmarshalOBoolean2ᚖbool(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["mine"] = arg1
 	return args, nil
 }
 
@@ -7448,6 +8145,1078 @@ func (ec *executionContext) fieldContext_Mutation_deleteSavedOperation(ctx conte
 	return fc, nil
 }
 
+func (ec *executionContext) _Mutation_saveProduct(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_saveProduct(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().SaveProduct(ctx, fc.Args["input"].(model.SaveProductInput))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				role, err := ec.unmarshalNRole2githubᚗcomᚋatriumᚑgatewayᚋatriumᚋgraphᚋmodelᚐRole(ctx, "OWNER")
+				if err != nil {
+					var zeroVal *store.Product
+					return zeroVal, err
+				}
+				if ec.Directives.HasRole == nil {
+					var zeroVal *store.Product
+					return zeroVal, errors.New("directive hasRole is not implemented")
+				}
+				return ec.Directives.HasRole(ctx, nil, directive0, role)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *store.Product) graphql.Marshaler {
+			return ec.marshalNProduct2ᚖgithubᚗcomᚋatriumᚑgatewayᚋatriumᚋregistryᚋstoreᚐProduct(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_saveProduct(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Product(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_saveProduct_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_deleteProduct(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_deleteProduct(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().DeleteProduct(ctx, fc.Args["id"].(int))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				role, err := ec.unmarshalNRole2githubᚗcomᚋatriumᚑgatewayᚋatriumᚋgraphᚋmodelᚐRole(ctx, "OWNER")
+				if err != nil {
+					var zeroVal bool
+					return zeroVal, err
+				}
+				if ec.Directives.HasRole == nil {
+					var zeroVal bool
+					return zeroVal, errors.New("directive hasRole is not implemented")
+				}
+				return ec.Directives.HasRole(ctx, nil, directive0, role)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_deleteProduct(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type Boolean does not have child fields")
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_deleteProduct_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_savePlan(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_savePlan(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().SavePlan(ctx, fc.Args["input"].(model.SavePlanInput))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				role, err := ec.unmarshalNRole2githubᚗcomᚋatriumᚑgatewayᚋatriumᚋgraphᚋmodelᚐRole(ctx, "OWNER")
+				if err != nil {
+					var zeroVal *store.Plan
+					return zeroVal, err
+				}
+				if ec.Directives.HasRole == nil {
+					var zeroVal *store.Plan
+					return zeroVal, errors.New("directive hasRole is not implemented")
+				}
+				return ec.Directives.HasRole(ctx, nil, directive0, role)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *store.Plan) graphql.Marshaler {
+			return ec.marshalNPlan2ᚖgithubᚗcomᚋatriumᚑgatewayᚋatriumᚋregistryᚋstoreᚐPlan(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_savePlan(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Plan(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_savePlan_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_deletePlan(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_deletePlan(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().DeletePlan(ctx, fc.Args["id"].(int))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				role, err := ec.unmarshalNRole2githubᚗcomᚋatriumᚑgatewayᚋatriumᚋgraphᚋmodelᚐRole(ctx, "OWNER")
+				if err != nil {
+					var zeroVal bool
+					return zeroVal, err
+				}
+				if ec.Directives.HasRole == nil {
+					var zeroVal bool
+					return zeroVal, errors.New("directive hasRole is not implemented")
+				}
+				return ec.Directives.HasRole(ctx, nil, directive0, role)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_deletePlan(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type Boolean does not have child fields")
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_deletePlan_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_subscribe(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_subscribe(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().Subscribe(ctx, fc.Args["clientID"].(string), fc.Args["planID"].(int))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				role, err := ec.unmarshalNRole2githubᚗcomᚋatriumᚑgatewayᚋatriumᚋgraphᚋmodelᚐRole(ctx, "CONSUMER")
+				if err != nil {
+					var zeroVal *store.Subscription
+					return zeroVal, err
+				}
+				if ec.Directives.HasRole == nil {
+					var zeroVal *store.Subscription
+					return zeroVal, errors.New("directive hasRole is not implemented")
+				}
+				return ec.Directives.HasRole(ctx, nil, directive0, role)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *store.Subscription) graphql.Marshaler {
+			return ec.marshalNProductSubscription2ᚖgithubᚗcomᚋatriumᚑgatewayᚋatriumᚋregistryᚋstoreᚐSubscription(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_subscribe(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ProductSubscription(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_subscribe_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_cancelSubscription(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_cancelSubscription(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().CancelSubscription(ctx, fc.Args["id"].(int))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				role, err := ec.unmarshalNRole2githubᚗcomᚋatriumᚑgatewayᚋatriumᚋgraphᚋmodelᚐRole(ctx, "CONSUMER")
+				if err != nil {
+					var zeroVal *store.Subscription
+					return zeroVal, err
+				}
+				if ec.Directives.HasRole == nil {
+					var zeroVal *store.Subscription
+					return zeroVal, errors.New("directive hasRole is not implemented")
+				}
+				return ec.Directives.HasRole(ctx, nil, directive0, role)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *store.Subscription) graphql.Marshaler {
+			return ec.marshalNProductSubscription2ᚖgithubᚗcomᚋatriumᚑgatewayᚋatriumᚋregistryᚋstoreᚐSubscription(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_cancelSubscription(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ProductSubscription(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_cancelSubscription_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_setSubscriptionStatus(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_setSubscriptionStatus(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().SetSubscriptionStatus(ctx, fc.Args["id"].(int), fc.Args["status"].(store.SubscriptionStatus))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				role, err := ec.unmarshalNRole2githubᚗcomᚋatriumᚑgatewayᚋatriumᚋgraphᚋmodelᚐRole(ctx, "OWNER")
+				if err != nil {
+					var zeroVal *store.Subscription
+					return zeroVal, err
+				}
+				if ec.Directives.HasRole == nil {
+					var zeroVal *store.Subscription
+					return zeroVal, errors.New("directive hasRole is not implemented")
+				}
+				return ec.Directives.HasRole(ctx, nil, directive0, role)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *store.Subscription) graphql.Marshaler {
+			return ec.marshalNProductSubscription2ᚖgithubᚗcomᚋatriumᚑgatewayᚋatriumᚋregistryᚋstoreᚐSubscription(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_setSubscriptionStatus(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ProductSubscription(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_setSubscriptionStatus_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Plan_id(ctx context.Context, field graphql.CollectedField, obj *store.Plan) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Plan_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int64) graphql.Marshaler {
+			return ec.marshalNInt2int64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Plan_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Plan", field, false, false, "Int")
+}
+
+func (ec *executionContext) _Plan_productID(ctx context.Context, field graphql.CollectedField, obj *store.Plan) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Plan_productID(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ProductID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int64) graphql.Marshaler {
+			return ec.marshalNInt2int64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Plan_productID(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Plan", field, false, false, "Int")
+}
+
+func (ec *executionContext) _Plan_name(ctx context.Context, field graphql.CollectedField, obj *store.Plan) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Plan_name(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Name, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Plan_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Plan", field, false, false, "String")
+}
+
+func (ec *executionContext) _Plan_requestsPerMinute(ctx context.Context, field graphql.CollectedField, obj *store.Plan) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Plan_requestsPerMinute(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.RequestsPerMinute, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Plan_requestsPerMinute(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Plan", field, false, false, "Int")
+}
+
+func (ec *executionContext) _Plan_requestsPerDay(ctx context.Context, field graphql.CollectedField, obj *store.Plan) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Plan_requestsPerDay(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.RequestsPerDay, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Plan_requestsPerDay(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Plan", field, false, false, "Int")
+}
+
+func (ec *executionContext) _Plan_autoApprove(ctx context.Context, field graphql.CollectedField, obj *store.Plan) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Plan_autoApprove(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.AutoApprove, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Plan_autoApprove(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Plan", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _Product_id(ctx context.Context, field graphql.CollectedField, obj *store.Product) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Product_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int64) graphql.Marshaler {
+			return ec.marshalNInt2int64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Product_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Product", field, false, false, "Int")
+}
+
+func (ec *executionContext) _Product_slug(ctx context.Context, field graphql.CollectedField, obj *store.Product) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Product_slug(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Slug, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Product_slug(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Product", field, false, false, "String")
+}
+
+func (ec *executionContext) _Product_name(ctx context.Context, field graphql.CollectedField, obj *store.Product) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Product_name(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Name, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Product_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Product", field, false, false, "String")
+}
+
+func (ec *executionContext) _Product_description(ctx context.Context, field graphql.CollectedField, obj *store.Product) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Product_description(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Description, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Product_description(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Product", field, false, false, "String")
+}
+
+func (ec *executionContext) _Product_includeTags(ctx context.Context, field graphql.CollectedField, obj *store.Product) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Product_includeTags(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.IncludeTags, nil
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				role, err := ec.unmarshalNRole2githubᚗcomᚋatriumᚑgatewayᚋatriumᚋgraphᚋmodelᚐRole(ctx, "OWNER")
+				if err != nil {
+					var zeroVal []string
+					return zeroVal, err
+				}
+				if ec.Directives.HasRole == nil {
+					var zeroVal []string
+					return zeroVal, errors.New("directive hasRole is not implemented")
+				}
+				return ec.Directives.HasRole(ctx, obj, directive0, role)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
+			return ec.marshalNString2ᚕstringᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Product_includeTags(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Product", field, false, false, "String")
+}
+
+func (ec *executionContext) _Product_excludeTags(ctx context.Context, field graphql.CollectedField, obj *store.Product) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Product_excludeTags(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ExcludeTags, nil
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				role, err := ec.unmarshalNRole2githubᚗcomᚋatriumᚑgatewayᚋatriumᚋgraphᚋmodelᚐRole(ctx, "OWNER")
+				if err != nil {
+					var zeroVal []string
+					return zeroVal, err
+				}
+				if ec.Directives.HasRole == nil {
+					var zeroVal []string
+					return zeroVal, errors.New("directive hasRole is not implemented")
+				}
+				return ec.Directives.HasRole(ctx, obj, directive0, role)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
+			return ec.marshalNString2ᚕstringᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Product_excludeTags(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Product", field, false, false, "String")
+}
+
+func (ec *executionContext) _Product_published(ctx context.Context, field graphql.CollectedField, obj *store.Product) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Product_published(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Published, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Product_published(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Product", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _Product_plans(ctx context.Context, field graphql.CollectedField, obj *store.Product) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Product_plans(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Product().Plans(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*store.Plan) graphql.Marshaler {
+			return ec.marshalNPlan2ᚕᚖgithubᚗcomᚋatriumᚑgatewayᚋatriumᚋregistryᚋstoreᚐPlanᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Product_plans(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Product",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Plan(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Product_createdAt(ctx context.Context, field graphql.CollectedField, obj *store.Product) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Product_createdAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CreatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Product_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Product", field, false, false, "Time")
+}
+
+func (ec *executionContext) _Product_updatedAt(ctx context.Context, field graphql.CollectedField, obj *store.Product) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Product_updatedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UpdatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Product_updatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Product", field, false, false, "Time")
+}
+
+func (ec *executionContext) _ProductSubscription_id(ctx context.Context, field graphql.CollectedField, obj *store.Subscription) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ProductSubscription_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int64) graphql.Marshaler {
+			return ec.marshalNInt2int64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ProductSubscription_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ProductSubscription", field, false, false, "Int")
+}
+
+func (ec *executionContext) _ProductSubscription_clientID(ctx context.Context, field graphql.CollectedField, obj *store.Subscription) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ProductSubscription_clientID(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ClientID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ProductSubscription_clientID(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ProductSubscription", field, false, false, "ID")
+}
+
+func (ec *executionContext) _ProductSubscription_clientName(ctx context.Context, field graphql.CollectedField, obj *store.Subscription) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ProductSubscription_clientName(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.ProductSubscription().ClientName(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ProductSubscription_clientName(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ProductSubscription", field, true, true, "String")
+}
+
+func (ec *executionContext) _ProductSubscription_product(ctx context.Context, field graphql.CollectedField, obj *store.Subscription) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ProductSubscription_product(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.ProductSubscription().Product(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *store.Product) graphql.Marshaler {
+			return ec.marshalNProduct2ᚖgithubᚗcomᚋatriumᚑgatewayᚋatriumᚋregistryᚋstoreᚐProduct(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ProductSubscription_product(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ProductSubscription",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Product(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ProductSubscription_plan(ctx context.Context, field graphql.CollectedField, obj *store.Subscription) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ProductSubscription_plan(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.ProductSubscription().Plan(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *store.Plan) graphql.Marshaler {
+			return ec.marshalNPlan2ᚖgithubᚗcomᚋatriumᚑgatewayᚋatriumᚋregistryᚋstoreᚐPlan(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ProductSubscription_plan(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ProductSubscription",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Plan(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ProductSubscription_status(ctx context.Context, field graphql.CollectedField, obj *store.Subscription) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ProductSubscription_status(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Status, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v store.SubscriptionStatus) graphql.Marshaler {
+			return ec.marshalNSubscriptionStatus2githubᚗcomᚋatriumᚑgatewayᚋatriumᚋregistryᚋstoreᚐSubscriptionStatus(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ProductSubscription_status(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ProductSubscription", field, false, false, "SubscriptionStatus")
+}
+
+func (ec *executionContext) _ProductSubscription_requestedBy(ctx context.Context, field graphql.CollectedField, obj *store.Subscription) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ProductSubscription_requestedBy(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.ProductSubscription().RequestedBy(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ProductSubscription_requestedBy(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ProductSubscription", field, true, true, "String")
+}
+
+func (ec *executionContext) _ProductSubscription_createdAt(ctx context.Context, field graphql.CollectedField, obj *store.Subscription) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ProductSubscription_createdAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CreatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ProductSubscription_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ProductSubscription", field, false, false, "Time")
+}
+
+func (ec *executionContext) _ProductSubscription_updatedAt(ctx context.Context, field graphql.CollectedField, obj *store.Subscription) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ProductSubscription_updatedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UpdatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ProductSubscription_updatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ProductSubscription", field, false, false, "Time")
+}
+
 func (ec *executionContext) _PublishResult_published(ctx context.Context, field graphql.CollectedField, obj *registry.PublishResult) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -8902,6 +10671,180 @@ func (ec *executionContext) fieldContext_Query_changelog(ctx context.Context, fi
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Query_changelog_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_products(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_products(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Query().Products(ctx)
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				role, err := ec.unmarshalNRole2githubᚗcomᚋatriumᚑgatewayᚋatriumᚋgraphᚋmodelᚐRole(ctx, "CONSUMER")
+				if err != nil {
+					var zeroVal []*store.Product
+					return zeroVal, err
+				}
+				if ec.Directives.HasRole == nil {
+					var zeroVal []*store.Product
+					return zeroVal, errors.New("directive hasRole is not implemented")
+				}
+				return ec.Directives.HasRole(ctx, nil, directive0, role)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v []*store.Product) graphql.Marshaler {
+			return ec.marshalNProduct2ᚕᚖgithubᚗcomᚋatriumᚑgatewayᚋatriumᚋregistryᚋstoreᚐProductᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_products(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Product(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_product(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_product(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().Product(ctx, fc.Args["slug"].(string))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				role, err := ec.unmarshalNRole2githubᚗcomᚋatriumᚑgatewayᚋatriumᚋgraphᚋmodelᚐRole(ctx, "CONSUMER")
+				if err != nil {
+					var zeroVal *store.Product
+					return zeroVal, err
+				}
+				if ec.Directives.HasRole == nil {
+					var zeroVal *store.Product
+					return zeroVal, errors.New("directive hasRole is not implemented")
+				}
+				return ec.Directives.HasRole(ctx, nil, directive0, role)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *store.Product) graphql.Marshaler {
+			return ec.marshalOProduct2ᚖgithubᚗcomᚋatriumᚑgatewayᚋatriumᚋregistryᚋstoreᚐProduct(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Query_product(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Product(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_product_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_subscriptions(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_subscriptions(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().Subscriptions(ctx, fc.Args["status"].(*store.SubscriptionStatus), fc.Args["mine"].(*bool))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				role, err := ec.unmarshalNRole2githubᚗcomᚋatriumᚑgatewayᚋatriumᚋgraphᚋmodelᚐRole(ctx, "CONSUMER")
+				if err != nil {
+					var zeroVal []*store.Subscription
+					return zeroVal, err
+				}
+				if ec.Directives.HasRole == nil {
+					var zeroVal []*store.Subscription
+					return zeroVal, errors.New("directive hasRole is not implemented")
+				}
+				return ec.Directives.HasRole(ctx, nil, directive0, role)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v []*store.Subscription) graphql.Marshaler {
+			return ec.marshalNProductSubscription2ᚕᚖgithubᚗcomᚋatriumᚑgatewayᚋatriumᚋregistryᚋstoreᚐSubscriptionᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_subscriptions(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ProductSubscription(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_subscriptions_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -11856,6 +13799,190 @@ func UnmarshalSaveOperationInput(ctx context.Context, raw any) (model.SaveOperat
 	return out, err
 }
 
+func (ec *executionContext) unmarshalInputSavePlanInput(ctx context.Context, obj any) (model.SavePlanInput, error) {
+	var it model.SavePlanInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	if _, present := asMap["requestsPerMinute"]; !present {
+		asMap["requestsPerMinute"] = 0
+	}
+	if _, present := asMap["requestsPerDay"]; !present {
+		asMap["requestsPerDay"] = 0
+	}
+	if _, present := asMap["autoApprove"]; !present {
+		asMap["autoApprove"] = false
+	}
+
+	fieldsInOrder := [...]string{"id", "productID", "name", "requestsPerMinute", "requestsPerDay", "autoApprove"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "id":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("id"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ID = data
+		case "productID":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("productID"))
+			data, err := ec.unmarshalNInt2int(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ProductID = data
+		case "name":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("name"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Name = data
+		case "requestsPerMinute":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("requestsPerMinute"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RequestsPerMinute = data
+		case "requestsPerDay":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("requestsPerDay"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RequestsPerDay = data
+		case "autoApprove":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("autoApprove"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AutoApprove = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalSavePlanInput unmarshals raw into the SavePlanInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalSavePlanInput(ctx context.Context, raw any) (model.SavePlanInput, error) {
+	var out model.SavePlanInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "SavePlanInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputSaveProductInput(ctx context.Context, obj any) (model.SaveProductInput, error) {
+	var it model.SaveProductInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	if _, present := asMap["description"]; !present {
+		asMap["description"] = ""
+	}
+	if _, present := asMap["includeTags"]; !present {
+		asMap["includeTags"] = []any{}
+	}
+	if _, present := asMap["excludeTags"]; !present {
+		asMap["excludeTags"] = []any{}
+	}
+	if _, present := asMap["published"]; !present {
+		asMap["published"] = false
+	}
+
+	fieldsInOrder := [...]string{"id", "slug", "name", "description", "includeTags", "excludeTags", "published"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "id":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("id"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ID = data
+		case "slug":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("slug"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Slug = data
+		case "name":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("name"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Name = data
+		case "description":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("description"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Description = data
+		case "includeTags":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("includeTags"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IncludeTags = data
+		case "excludeTags":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("excludeTags"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ExcludeTags = data
+		case "published":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("published"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Published = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalSaveProductInput unmarshals raw into the SaveProductInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalSaveProductInput(ctx context.Context, raw any) (model.SaveProductInput, error) {
+	var out model.SaveProductInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "SaveProductInput", raw, &out)
+	return out, err
+}
+
 // endregion **************************** input.gotpl *****************************
 
 // region    ************************** interface.gotpl ***************************
@@ -13037,6 +15164,269 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
+		case "saveProduct":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_saveProduct(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "deleteProduct":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_deleteProduct(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "savePlan":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_savePlan(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "deletePlan":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_deletePlan(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "subscribe":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_subscribe(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "cancelSubscription":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_cancelSubscription(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "setSubscriptionStatus":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_setSubscriptionStatus(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var planImplementors = []string{"Plan"}
+
+func (ec *executionContext) _Plan(ctx context.Context, sel ast.SelectionSet, obj *store.Plan) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, planImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("Plan")
+		case "id":
+			out.Values[i] = ec._Plan_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "productID":
+			out.Values[i] = ec._Plan_productID(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "name":
+			out.Values[i] = ec._Plan_name(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "requestsPerMinute":
+			out.Values[i] = ec._Plan_requestsPerMinute(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "requestsPerDay":
+			out.Values[i] = ec._Plan_requestsPerDay(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "autoApprove":
+			out.Values[i] = ec._Plan_autoApprove(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var productImplementors = []string{"Product"}
+
+func (ec *executionContext) _Product(ctx context.Context, sel ast.SelectionSet, obj *store.Product) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, productImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("Product")
+		case "id":
+			out.Values[i] = ec._Product_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "slug":
+			out.Values[i] = ec._Product_slug(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "name":
+			out.Values[i] = ec._Product_name(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "description":
+			out.Values[i] = ec._Product_description(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "includeTags":
+			out.Values[i] = ec._Product_includeTags(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "excludeTags":
+			out.Values[i] = ec._Product_excludeTags(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "published":
+			out.Values[i] = ec._Product_published(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "plans":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Product_plans(ctx, field, obj)
+				})
+		case "createdAt":
+			out.Values[i] = ec._Product_createdAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "updatedAt":
+			out.Values[i] = ec._Product_updatedAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var productSubscriptionImplementors = []string{"ProductSubscription"}
+
+func (ec *executionContext) _ProductSubscription(ctx context.Context, sel ast.SelectionSet, obj *store.Subscription) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, productSubscriptionImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ProductSubscription")
+		case "id":
+			out.Values[i] = ec._ProductSubscription_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "clientID":
+			out.Values[i] = ec._ProductSubscription_clientID(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "clientName":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._ProductSubscription_clientName(ctx, field, obj)
+				})
+		case "product":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._ProductSubscription_product(ctx, field, obj)
+				})
+		case "plan":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._ProductSubscription_plan(ctx, field, obj)
+				})
+		case "status":
+			out.Values[i] = ec._ProductSubscription_status(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "requestedBy":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._ProductSubscription_requestedBy(ctx, field, obj)
+				})
+		case "createdAt":
+			out.Values[i] = ec._ProductSubscription_createdAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "updatedAt":
+			out.Values[i] = ec._ProductSubscription_updatedAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -13262,6 +15652,24 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_changelog(ctx, field)
+				})
+		case "products":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_products(ctx, field)
+				})
+		case "product":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_product(ctx, field)
+				})
+		case "subscriptions":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_subscriptions(ctx, field)
 				})
 		case "clientTraffic":
 			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
@@ -14794,6 +17202,78 @@ func (ec *executionContext) marshalNInt2int64(ctx context.Context, sel ast.Selec
 	return res
 }
 
+func (ec *executionContext) marshalNPlan2ᚕᚖgithubᚗcomᚋatriumᚑgatewayᚋatriumᚋregistryᚋstoreᚐPlanᚄ(ctx context.Context, sel ast.SelectionSet, v []*store.Plan) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNPlan2ᚖgithubᚗcomᚋatriumᚑgatewayᚋatriumᚋregistryᚋstoreᚐPlan(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNPlan2ᚖgithubᚗcomᚋatriumᚑgatewayᚋatriumᚋregistryᚋstoreᚐPlan(ctx context.Context, sel ast.SelectionSet, v *store.Plan) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "Plan!")
+		return graphql.Null
+	}
+	return ec._Plan(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNProduct2ᚕᚖgithubᚗcomᚋatriumᚑgatewayᚋatriumᚋregistryᚋstoreᚐProductᚄ(ctx context.Context, sel ast.SelectionSet, v []*store.Product) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNProduct2ᚖgithubᚗcomᚋatriumᚑgatewayᚋatriumᚋregistryᚋstoreᚐProduct(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNProduct2ᚖgithubᚗcomᚋatriumᚑgatewayᚋatriumᚋregistryᚋstoreᚐProduct(ctx context.Context, sel ast.SelectionSet, v *store.Product) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "Product!")
+		return graphql.Null
+	}
+	return ec._Product(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNProductSubscription2ᚕᚖgithubᚗcomᚋatriumᚑgatewayᚋatriumᚋregistryᚋstoreᚐSubscriptionᚄ(ctx context.Context, sel ast.SelectionSet, v []*store.Subscription) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNProductSubscription2ᚖgithubᚗcomᚋatriumᚑgatewayᚋatriumᚋregistryᚋstoreᚐSubscription(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNProductSubscription2ᚖgithubᚗcomᚋatriumᚑgatewayᚋatriumᚋregistryᚋstoreᚐSubscription(ctx context.Context, sel ast.SelectionSet, v *store.Subscription) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "ProductSubscription!")
+		return graphql.Null
+	}
+	return ec._ProductSubscription(ctx, sel, v)
+}
+
 func (ec *executionContext) marshalNPublishResult2ᚖgithubᚗcomᚋatriumᚑgatewayᚋatriumᚋregistryᚐPublishResult(ctx context.Context, sel ast.SelectionSet, v *registry.PublishResult) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "PublishResult!")
@@ -14867,6 +17347,16 @@ func (ec *executionContext) unmarshalNSaveIncidentInput2githubᚗcomᚋatriumᚑ
 
 func (ec *executionContext) unmarshalNSaveOperationInput2githubᚗcomᚋatriumᚑgatewayᚋatriumᚋgraphᚋmodelᚐSaveOperationInput(ctx context.Context, v any) (model.SaveOperationInput, error) {
 	res, err := ec.unmarshalInputSaveOperationInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNSavePlanInput2githubᚗcomᚋatriumᚑgatewayᚋatriumᚋgraphᚋmodelᚐSavePlanInput(ctx context.Context, v any) (model.SavePlanInput, error) {
+	res, err := ec.unmarshalInputSavePlanInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNSaveProductInput2githubᚗcomᚋatriumᚑgatewayᚋatriumᚋgraphᚋmodelᚐSaveProductInput(ctx context.Context, v any) (model.SaveProductInput, error) {
+	res, err := ec.unmarshalInputSaveProductInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
@@ -15076,6 +17566,36 @@ func (ec *executionContext) marshalNSubgraphStatus2ᚖgithubᚗcomᚋatriumᚑga
 	}
 	return ec._SubgraphStatus(ctx, sel, v)
 }
+
+func (ec *executionContext) unmarshalNSubscriptionStatus2githubᚗcomᚋatriumᚑgatewayᚋatriumᚋregistryᚋstoreᚐSubscriptionStatus(ctx context.Context, v any) (store.SubscriptionStatus, error) {
+	tmp, err := graphql.UnmarshalString(v)
+	res := unmarshalNSubscriptionStatus2githubᚗcomᚋatriumᚑgatewayᚋatriumᚋregistryᚋstoreᚐSubscriptionStatus[tmp]
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNSubscriptionStatus2githubᚗcomᚋatriumᚑgatewayᚋatriumᚋregistryᚋstoreᚐSubscriptionStatus(ctx context.Context, sel ast.SelectionSet, v store.SubscriptionStatus) graphql.Marshaler {
+	_ = sel
+	res := graphql.MarshalString(marshalNSubscriptionStatus2githubᚗcomᚋatriumᚑgatewayᚋatriumᚋregistryᚋstoreᚐSubscriptionStatus[v])
+	if res == graphql.Null {
+		graphql.AddInvalidNullFromMarshaler(ctx, "SubscriptionStatus!")
+	}
+	return res
+}
+
+var (
+	unmarshalNSubscriptionStatus2githubᚗcomᚋatriumᚑgatewayᚋatriumᚋregistryᚋstoreᚐSubscriptionStatus = map[string]store.SubscriptionStatus{
+		"PENDING":   store.SubscriptionPending,
+		"ACTIVE":    store.SubscriptionActive,
+		"REJECTED":  store.SubscriptionRejected,
+		"CANCELLED": store.SubscriptionCancelled,
+	}
+	marshalNSubscriptionStatus2githubᚗcomᚋatriumᚑgatewayᚋatriumᚋregistryᚋstoreᚐSubscriptionStatus = map[store.SubscriptionStatus]string{
+		store.SubscriptionPending:   "PENDING",
+		store.SubscriptionActive:    "ACTIVE",
+		store.SubscriptionRejected:  "REJECTED",
+		store.SubscriptionCancelled: "CANCELLED",
+	}
+)
 
 func (ec *executionContext) marshalNSupergraphVersion2ᚕᚖgithubᚗcomᚋatriumᚑgatewayᚋatriumᚋregistryᚋstoreᚐVersionᚄ(ctx context.Context, sel ast.SelectionSet, v []*store.Version) graphql.Marshaler {
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
@@ -15529,6 +18049,13 @@ func (ec *executionContext) marshalOJSON2interface(ctx context.Context, sel ast.
 	return res
 }
 
+func (ec *executionContext) marshalOProduct2ᚖgithubᚗcomᚋatriumᚑgatewayᚋatriumᚋregistryᚋstoreᚐProduct(ctx context.Context, sel ast.SelectionSet, v *store.Product) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._Product(ctx, sel, v)
+}
+
 func (ec *executionContext) unmarshalOString2ᚕstringᚄ(ctx context.Context, v any) ([]string, error) {
 	if v == nil {
 		return nil, nil
@@ -15588,6 +18115,40 @@ func (ec *executionContext) marshalOSubgraph2ᚖgithubᚗcomᚋatriumᚑgateway�
 	}
 	return ec._Subgraph(ctx, sel, v)
 }
+
+func (ec *executionContext) unmarshalOSubscriptionStatus2ᚖgithubᚗcomᚋatriumᚑgatewayᚋatriumᚋregistryᚋstoreᚐSubscriptionStatus(ctx context.Context, v any) (*store.SubscriptionStatus, error) {
+	if v == nil {
+		return nil, nil
+	}
+	tmp, err := graphql.UnmarshalString(v)
+	res := unmarshalOSubscriptionStatus2ᚖgithubᚗcomᚋatriumᚑgatewayᚋatriumᚋregistryᚋstoreᚐSubscriptionStatus[tmp]
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOSubscriptionStatus2ᚖgithubᚗcomᚋatriumᚑgatewayᚋatriumᚋregistryᚋstoreᚐSubscriptionStatus(ctx context.Context, sel ast.SelectionSet, v *store.SubscriptionStatus) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	_ = sel
+	_ = ctx
+	res := graphql.MarshalString(marshalOSubscriptionStatus2ᚖgithubᚗcomᚋatriumᚑgatewayᚋatriumᚋregistryᚋstoreᚐSubscriptionStatus[*v])
+	return res
+}
+
+var (
+	unmarshalOSubscriptionStatus2ᚖgithubᚗcomᚋatriumᚑgatewayᚋatriumᚋregistryᚋstoreᚐSubscriptionStatus = map[string]store.SubscriptionStatus{
+		"PENDING":   store.SubscriptionPending,
+		"ACTIVE":    store.SubscriptionActive,
+		"REJECTED":  store.SubscriptionRejected,
+		"CANCELLED": store.SubscriptionCancelled,
+	}
+	marshalOSubscriptionStatus2ᚖgithubᚗcomᚋatriumᚑgatewayᚋatriumᚋregistryᚋstoreᚐSubscriptionStatus = map[store.SubscriptionStatus]string{
+		store.SubscriptionPending:   "PENDING",
+		store.SubscriptionActive:    "ACTIVE",
+		store.SubscriptionRejected:  "REJECTED",
+		store.SubscriptionCancelled: "CANCELLED",
+	}
+)
 
 func (ec *executionContext) marshalOSupergraphVersion2ᚖgithubᚗcomᚋatriumᚑgatewayᚋatriumᚋregistryᚋstoreᚐVersion(ctx context.Context, sel ast.SelectionSet, v *store.Version) graphql.Marshaler {
 	if v == nil {

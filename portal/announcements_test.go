@@ -119,6 +119,7 @@ func TestContentRoutes(t *testing.T) {
 	for path, status := range map[string]int{
 		"/portal/guides": 200, "/portal/guides/getting-started": 200, "/portal/status": 200,
 		"/portal/guides/a/b": 404, "/portal/statuses": 404, "/portal/announcements.atom": 200,
+		"/portal/products": 200, "/portal/products/reviews-api": 200, "/portal/products/a/b": 404, "/portal/products/Reviews": 404,
 	} {
 		resp, err := http.Get(srv.URL + path)
 		require.NoError(t, err)

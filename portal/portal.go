@@ -77,7 +77,7 @@ type pageConfig struct {
 }
 
 // routes are the app's pages; other paths answer the app with 404 (it shows "not found").
-var routes = regexp.MustCompile(`^/(|docs(/.*)?|playground|clients|registry(/.*)?|changelog|feedback(/.*)?|callback|guides(/[a-z0-9-]*)?|status)$`)
+var routes = regexp.MustCompile(`^/(|docs(/.*)?|playground|clients|registry(/.*)?|changelog|feedback(/.*)?|callback|guides(/[a-z0-9-]*)?|status|products(/[a-z0-9-]*)?)$`)
 
 // Handler serves the portal under Path (mount it at Path and Path+"/").
 func Handler(opts Options) (http.Handler, error) {

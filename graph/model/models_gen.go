@@ -162,6 +162,35 @@ type SaveOperationInput struct {
 	Variables *string `json:"variables,omitempty"`
 }
 
+type SavePlanInput struct {
+	// The plan to replace; leave out to create one.
+	ID *int `json:"id,omitempty"`
+	// The product it is a plan of (a plan does not move to another).
+	ProductID int `json:"productID"`
+	// One line, 1 to 60 characters, unique in the product.
+	Name string `json:"name"`
+	// 0 (unlimited) to 1,000,000,000.
+	RequestsPerMinute *int `json:"requestsPerMinute,omitempty"`
+	// 0 (unlimited) to 1,000,000,000.
+	RequestsPerDay *int  `json:"requestsPerDay,omitempty"`
+	AutoApprove    *bool `json:"autoApprove,omitempty"`
+}
+
+type SaveProductInput struct {
+	// The product to replace; leave out to create one.
+	ID *int `json:"id,omitempty"`
+	// A lowercase letter, then up to 39 lowercase letters, digits or '-'; unique.
+	Slug string `json:"slug"`
+	// One line, 1 to 100 characters.
+	Name string `json:"name"`
+	// Plain text, at most 5000 characters.
+	Description *string `json:"description,omitempty"`
+	// @tag names: a letter or '_', then letters, digits, '_', ':', '.' or '-'; at most 100.
+	IncludeTags []string `json:"includeTags,omitempty"`
+	ExcludeTags []string `json:"excludeTags,omitempty"`
+	Published   *bool    `json:"published,omitempty"`
+}
+
 type SubgraphStatus struct {
 	Name   string                `json:"name"`
 	Health upstream.HealthStatus `json:"health"`

@@ -22,6 +22,10 @@
 //   - articles (the portal's guides, FAQ entries, articles and announcements, in Markdown,
 //     with a lower-cased copy for search) and incidents (known problems with subgraphs,
 //     open until resolved_at is set): the developer portal's content and status page.
+//   - products (views of the graph filtered by @tag), plans (per-client limits of a
+//     product), subscriptions (one per API client: its product, plan and status) and
+//     products_changed (one row: when any of them last changed, which gateways poll, and
+//     whose lock serializes their writes): API products (products.go).
 //
 // Timestamps are TIMESTAMPTZ on PostgreSQL and Unix microseconds on SQLite; the Go
 // code runs the same SQL on both otherwise.

@@ -176,7 +176,8 @@ func (s *Store) SetOAuthClientScopes(ctx context.Context, id string, scopes []st
 	return revoked, tx.Commit()
 }
 
-// DeleteOAuthClient removes a client and revokes every token issued to it.
+// DeleteOAuthClient removes a client with its subscription to a product, and revokes
+// every token issued to it.
 func (s *Store) DeleteOAuthClient(ctx context.Context, id string) error {
 	if err := s.usable(); err != nil {
 		return err
@@ -186,6 +187,15 @@ func (s *Store) DeleteOAuthClient(ctx context.Context, id string) error {
 		return err
 	}
 	defer rollback(tx)
+	// The products' lock first, as every write to subscriptions takes it: in another
+	// order, a Subscribe of this client at the same time could deadlock with this.
+	at, err := s.lockCatalogue(ctx, tx)
+	if err != nil {
+		return err
+	}
+	if err := s.deleteSubscriptionOf(ctx, tx, id, at); err != nil {
+		return err
+	}
 	res, err := tx.ExecContext(ctx, `DELETE FROM oauth_clients WHERE id = $1`, id)
 	if err != nil {
 		return fmt.Errorf("delete client %q: %w", id, err)

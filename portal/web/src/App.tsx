@@ -13,6 +13,7 @@ import { Feedback } from "./pages/Feedback";
 import { Callback } from "./pages/Callback";
 import { Guides } from "./pages/Content";
 import { Status } from "./pages/Status";
+import { Products } from "./pages/Products";
 import { NotFound, SignInNeeded } from "./pages/common";
 
 // GraphiQL is most of the bundle: it loads only when the playground opens.
@@ -38,6 +39,7 @@ export function App() {
     ["/changelog", "Changelog", true],
     ["/feedback", "Feedback", !!s],
     ["/status", "Status", true],
+    ["/products", "API products", !!s],
     ["/clients", "API clients", !!s],
     ["/registry", "Registry", hasRole(v, "OWNER")],
   ];
@@ -94,7 +96,7 @@ function Route({ path, signedIn }: { path: string; signedIn: boolean }) {
         <Playground />
       </Suspense>
     );
-  if (!signedIn && /^\/(docs|clients|registry|changelog|feedback|guides|status)/.test(path)) return <SignInNeeded />;
+  if (!signedIn && /^\/(docs|clients|registry|changelog|feedback|guides|status|products)/.test(path)) return <SignInNeeded />;
   if (path === "/docs" || path.startsWith("/docs/")) return <Docs type={decodeURIComponent(path.slice(6))} />;
   if (path === "/clients") return <Clients />;
   if (path === "/registry" || path.startsWith("/registry/")) return <Registry path={path.slice(9)} />;
@@ -102,13 +104,14 @@ function Route({ path, signedIn }: { path: string; signedIn: boolean }) {
   if (path === "/feedback" || path.startsWith("/feedback/")) return <Feedback path={path.slice(9)} />;
   if (path === "/guides" || path.startsWith("/guides/")) return <Guides slug={decodeURIComponent(path.slice(8))} />;
   if (path === "/status") return <Status />;
+  if (path === "/products" || path.startsWith("/products/")) return <Products slug={decodeURIComponent(path.slice(10))} />;
   return <NotFound />;
 }
 
 function title(path: string): string {
   const first = path.split("/")[1];
   return (
-    { "": "Home", docs: "Schema", playground: "Playground", clients: "API clients", registry: "Registry", changelog: "Changelog", feedback: "Feedback", callback: "Signing in", guides: "Guides", status: "Status" }[first] ??
+    { "": "Home", docs: "Schema", playground: "Playground", clients: "API clients", registry: "Registry", changelog: "Changelog", feedback: "Feedback", callback: "Signing in", guides: "Guides", status: "Status", products: "API products" }[first] ??
     "Not found"
   );
 }

@@ -3,7 +3,7 @@ import { registry } from "../api";
 import { config } from "../config";
 import { useRegistry } from "../hooks";
 import { hasRole, useViewer } from "../viewer";
-import { Badge, Failure, Loading, When } from "./common";
+import { Badge, Confirm, Failure, Loading, When } from "./common";
 import { ClientTraffic } from "./Traffic";
 
 interface APIClient {
@@ -200,31 +200,5 @@ function Grant({ c, onDone }: { c: APIClient; onDone: () => void }) {
       <button onClick={grant}>Grant requested scopes</button>
       {error ? <span className="error">{error}</span> : null}
     </>
-  );
-}
-
-// Confirm asks a second time, in place, before something that cannot be undone.
-function Confirm({ label, what, warning, danger, onConfirm }: { label: string; what: string; warning: string; danger?: boolean; onConfirm: () => void }) {
-  const [asking, setAsking] = useState(false);
-  if (!asking)
-    return (
-      <button className={danger ? "danger" : undefined} onClick={() => setAsking(true)} aria-label={`${label}: ${what}`}>
-        {label}
-      </button>
-    );
-  return (
-    <span className="confirm" role="group" aria-label={`Confirm: ${label.toLowerCase()} ${what}`}>
-      <span className="small">{warning}</span>{" "}
-      <button
-        className={danger ? "danger" : undefined}
-        onClick={() => {
-          setAsking(false);
-          onConfirm();
-        }}
-      >
-        Yes, {label.toLowerCase()}
-      </button>
-      <button onClick={() => setAsking(false)}>Cancel</button>
-    </span>
   );
 }

@@ -1,4 +1,4 @@
-import type { ReactNode } from "react";
+import { useState, type ReactNode } from "react";
 import { signIn } from "../auth";
 import { config } from "../config";
 import { currentPath } from "../router";
@@ -59,4 +59,31 @@ export function download(name: string, text: string, type = "text/plain") {
   a.download = name;
   a.click();
   setTimeout(() => URL.revokeObjectURL(url), 1000);
+}
+
+// Confirm asks a second time, in place, before something that cannot be undone; keep
+// names the button that backs out ("Cancel" unless that is the action's own name).
+export function Confirm({ label, what, warning, danger, keep = "Cancel", onConfirm }: { label: string; what: string; warning: string; danger?: boolean; keep?: string; onConfirm: () => void }) {
+  const [asking, setAsking] = useState(false);
+  if (!asking)
+    return (
+      <button className={danger ? "danger" : undefined} onClick={() => setAsking(true)} aria-label={`${label}: ${what}`}>
+        {label}
+      </button>
+    );
+  return (
+    <span className="confirm" role="group" aria-label={`Confirm: ${label.toLowerCase()} ${what}`}>
+      <span className="small">{warning}</span>{" "}
+      <button
+        className={danger ? "danger" : undefined}
+        onClick={() => {
+          setAsking(false);
+          onConfirm();
+        }}
+      >
+        Yes, {label.toLowerCase()}
+      </button>
+      <button onClick={() => setAsking(false)}>{keep}</button>
+    </span>
+  );
 }
