@@ -128,6 +128,7 @@ fuzz:
 	$(GO) test ./federation -run '^$$' -fuzz FuzzParse -fuzztime $(FUZZTIME)
 	$(GO) test ./executor/introspect -run '^$$' -fuzz FuzzField -fuzztime $(FUZZTIME)
 	$(GO) test ./federation/compose -run '^$$' -fuzz FuzzCompose -fuzztime $(FUZZTIME)
+	$(GO) test ./federation/contract -run '^$$' -fuzz FuzzBuild -fuzztime $(FUZZTIME) -fuzzminimizetime 5s
 	$(GO) test ./federation/schemadiff -run '^$$' -fuzz FuzzDiff -fuzztime $(FUZZTIME)
 	$(GO) test ./federation/usage -run '^$$' -fuzz FuzzCoordinates -fuzztime $(FUZZTIME)
 	$(GO) test ./federation/usage -run '^$$' -fuzz FuzzSignature -fuzztime $(FUZZTIME)

@@ -38,7 +38,15 @@ func apiSchema(file string, doc *ast.SchemaDocument, sp *specs) (*ast.Schema, er
 	}
 	out := &ast.SchemaDocument{}
 	for _, s := range doc.Schema {
-		out.Schema = append(out.Schema, &ast.SchemaDefinition{OperationTypes: s.OperationTypes, Position: s.Position})
+		// An @inaccessible mutation or subscription type leaves the API schema without that
+		// operation, as in Apollo's API schema (a contract can remove every mutation).
+		var ops ast.OperationTypeDefinitionList
+		for _, op := range s.OperationTypes {
+			if !gone[op.Type] {
+				ops = append(ops, op)
+			}
+		}
+		out.Schema = append(out.Schema, &ast.SchemaDefinition{OperationTypes: ops, Position: s.Position})
 	}
 	for _, d := range doc.Directives {
 		// Only executable directives defined by the supergraph itself reach clients; type-system

@@ -43,3 +43,18 @@ type User {
 	require.NoError(t, err)
 	assert.Len(t, again.Types, len(sg.API.Types))
 }
+
+// An @inaccessible mutation type (a contract that removes every mutation) leaves the API
+// schema without a mutation root.
+func TestInaccessibleMutationRootLeavesTheAPI(t *testing.T) {
+	sdl := strings.NewReplacer(
+		"  query: Query\n", "  query: Query\n  mutation: Mutation\n",
+		"type AuditLog @inaccessible", "type Mutation @inaccessible @join__type(graph: USERS) { purge: Boolean }\n\ntype AuditLog @inaccessible",
+	).Replace(readFile(t, "../testdata/inaccessible/supergraph.graphql"))
+	require.Contains(t, sdl, "mutation: Mutation")
+	sg, err := Parse("inaccessible", sdl)
+	require.NoError(t, err)
+	assert.Nil(t, sg.API.Mutation)
+	assert.NotNil(t, sg.Schema.Mutation, "the supergraph keeps it for planning")
+	assert.NotContains(t, sg.APISDL(), "Mutation")
+}
