@@ -24,6 +24,7 @@ import (
 	"github.com/atrium-gateway/atrium/config"
 	"github.com/atrium-gateway/atrium/federation"
 	"github.com/atrium-gateway/atrium/gateway"
+	"github.com/atrium-gateway/atrium/gateway/products"
 	"github.com/atrium-gateway/atrium/metrics"
 	"github.com/atrium-gateway/atrium/registry"
 	"github.com/atrium-gateway/atrium/registry/store"
@@ -90,6 +91,7 @@ With --supergraph the gateway serves that file instead, and reloads it when it c
 			}
 			opts.Logger = slog.Default()
 			gw := gateway.New(nil)
+			var graphqlAPI http.Handler = gw // the router of API products, when the registry is served
 			routes := server.Options{Playground: !noPlayground, Metrics: metrics.Handler(gw)}
 			// Listening first gives the token issuer its default URL (the real port).
 			ln, err := net.Listen("tcp", listen)
@@ -159,8 +161,12 @@ With --supergraph the gateway serves that file instead, and reloads it when it c
 				if routes.Portal, err = servePortal(ctx, reg, iss, "http://"+ln.Addr().String(), cfg.VariantNames()); err != nil {
 					return err
 				}
+				// API products: a subscribed client's requests go to its product's contract.
+				router := products.New(gw, productSource{st}, productContract, slog.Default())
+				go router.Run(ctx, poll)
+				graphqlAPI = router
 				// Usage feeds schema checks; its recorder outlives the HTTP server.
-				defer followRegistry(ctx, st, gw, opts, poll, usageInterval, "")()
+				defer followRegistry(ctx, st, router, opts, poll, usageInterval, "")()
 				variants, stopVariants, err := serveVariants(ctx, &cfg, database, api, opts, poll, usageInterval)
 				if err != nil {
 					return err
@@ -173,7 +179,7 @@ With --supergraph the gateway serves that file instead, and reloads it when it c
 			} else if !cfg.Auth.AllowAnonymous() {
 				return errors.New("auth.anonymous: false would refuse every request: configure auth.providers, or serve the registry (its token issuer)")
 			}
-			srv := &http.Server{Handler: server.New(gw, routes), ReadHeaderTimeout: 10 * time.Second}
+			srv := &http.Server{Handler: server.New(graphqlAPI, routes), ReadHeaderTimeout: 10 * time.Second}
 			errc := make(chan error, 1)
 			go func() { errc <- srv.Serve(ln) }()
 			base := "http://" + ln.Addr().String()
