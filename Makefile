@@ -89,7 +89,7 @@ bench: bench-micro
 .PHONY: bench-micro
 bench-micro:
 	$(GO) test -run '^$$' -bench . -benchmem -benchtime 200ms \
-		./planner ./gateway ./bench ./executor/... ./auth
+		./planner ./gateway ./gateway/products ./bench ./executor/... ./auth
 
 lint:
 	@test -z "$$(gofmt -l $$(git ls-files '*.go'))" || (gofmt -l $$(git ls-files '*.go'); exit 1)

@@ -225,13 +225,12 @@ func (r *Router) ServeHTTP(w http.ResponseWriter, req *http.Request) {
 		r.main.ServeHTTP(w, req)
 		return
 	}
-	if c.limiter != nil {
+	if c.limiter != nil && !c.limiter.Allow() { // Allow allocates nothing; Reserve, for the wait, only when refusing
 		res := c.limiter.Reserve()
-		if d := res.Delay(); d > 0 {
-			res.Cancel()
-			refuse(w, "RATE_LIMITED", fmt.Sprintf("the %s plan allows %d requests per minute", c.sub.Product, c.sub.PerMinute), d, c.sub.PerMinute, 0)
-			return
-		}
+		d := res.Delay()
+		res.Cancel()
+		refuse(w, "RATE_LIMITED", fmt.Sprintf("the %s plan allows %d requests per minute", c.sub.Product, c.sub.PerMinute), d, c.sub.PerMinute, 0)
+		return
 	}
 	if c.sub.PerDay > 0 {
 		if n := c.used.Add(1); n > int64(c.sub.PerDay) {

@@ -110,3 +110,39 @@ func TestPlansLimitTheirClients(t *testing.T) {
 	assert.Equal(t, http.StatusOK, ask(t, r, "fast").Code)
 	assert.Equal(t, http.StatusOK, ask(t, r, "quota").Code, "quota's subscription ended: the full graph, unlimited")
 }
+
+// BenchmarkRoute is what the router adds to a request: finding the client's product and
+// taking a token from its limiter. The answer itself ({ __typename }) is the gateway's.
+func BenchmarkRoute(b *testing.B) {
+	src := &subscriptions{}
+	src.set(products.Subscription{ClientID: "shop", Product: "catalogue", PerMinute: 1 << 30, PerDay: 1 << 30})
+	same := func(sdl string, _, _ []string) (string, error) { return sdl, nil }
+	main := gateway.New(nil)
+	r := products.New(main, src, same, nil)
+	require.NoError(b, r.Refresh(b.Context()))
+	sdl, err := os.ReadFile("../../demo/supergraph.graphql")
+	require.NoError(b, err)
+	require.NoError(b, r.Load("v1", string(sdl), gateway.Options{}))
+	for _, client := range []string{"", "shop", "direct"} {
+		var h http.Handler = r
+		if client == "direct" {
+			h, client = main, "" // the gateway alone: the baseline
+		}
+		name := map[http.Handler]string{main: "gateway-alone"}[h]
+		if name == "" {
+			name = "router/client=" + client
+		}
+		b.Run(name, func(b *testing.B) {
+			ctx := context.Background()
+			if client != "" {
+				ctx = auth.WithPrincipal(ctx, &auth.Principal{Subject: client, ClientID: client})
+			}
+			b.ReportAllocs()
+			for b.Loop() {
+				req := httptest.NewRequestWithContext(ctx, http.MethodPost, "/graphql", strings.NewReader(`{"query":"{ __typename }"}`))
+				req.Header.Set("Content-Type", "application/json")
+				h.ServeHTTP(httptest.NewRecorder(), req)
+			}
+		})
+	}
+}
