@@ -60,10 +60,12 @@ portal/dist/index.html: $(PORTAL_SOURCES)
 	npm --prefix $(PORTAL_WEB) run build
 	@touch $@
 
-# Node packages the tests run (the graphql-http conformance audit).
+# Node packages the tests run (the graphql-http conformance audit, axe-core for the browser tests).
 deps:
 	@if [ ! -d $(CONFORMANCE)/node_modules/graphql-http ]; then \
 		npm --prefix $(CONFORMANCE) ci --no-audit --no-fund; fi
+	@if [ ! -d internal/browsertest/node_modules/axe-core ]; then \
+		npm --prefix internal/browsertest ci --no-audit --no-fund; fi
 
 test: deps
 	$(GO) vet ./...

@@ -99,3 +99,28 @@ func TestRenderNeedsTheMarker(t *testing.T) {
 	require.NoError(t, err)
 	assert.True(t, strings.Contains(string(out), `"title":"a\u0026b"`), string(out))
 }
+
+// TestFirstLoadBudget keeps the portal fast on first load: what the page loads before it
+// can render (its scripts and stylesheets, gzipped as served) stays under 100 KiB. The
+// playground (GraphiQL) is loaded only when opened, so it is not counted.
+func TestFirstLoadBudget(t *testing.T) {
+	t.Parallel()
+	srv := serve(t, Options{GraphQLPath: "/graphql", RegistryPath: "/api/graphql"})
+	_, body := fetch(t, http.MethodGet, srv.URL+"/portal/")
+	refs := regexp.MustCompile(`(?:src|href)="(/portal/assets/[^"]+)"`).FindAllStringSubmatch(body, -1)
+	require.NotEmpty(t, refs)
+	client := &http.Client{Transport: &http.Transport{DisableCompression: true}}
+	total := 0
+	for _, ref := range refs {
+		req, _ := http.NewRequest(http.MethodGet, srv.URL+ref[1], nil)
+		req.Header.Set("Accept-Encoding", "gzip")
+		resp, err := client.Do(req)
+		require.NoError(t, err)
+		b, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		require.Equal(t, "gzip", resp.Header.Get("Content-Encoding"), ref[1])
+		total += len(b)
+	}
+	assert.Less(t, total, 100<<10, "the portal's first load is %d bytes gzipped", total)
+	t.Logf("first load: %d bytes gzipped", total)
+}

@@ -74,6 +74,13 @@ func (b tab) click(label string) {
 	b.do("clicking "+label, chromedp.Click(chromedp.Search(xpath), chromedp.NodeVisible))
 }
 
+// accessible fails the test with the page's serious and critical accessibility
+// violations (WCAG 2 A and AA, by axe-core).
+func (b tab) accessible(page string) {
+	b.t.Helper()
+	assert.Empty(b.t, browsertest.Accessibility(b.t, b.ctx), "accessibility of %s", page)
+}
+
 // shot saves a screenshot as docs/img/<name>.png when ATRIUM_SCREENSHOTS names the folder.
 func (b tab) shot(name string) {
 	b.t.Helper()
@@ -151,6 +158,7 @@ func TestPortalInTheBrowser(t *testing.T) {
 	base, admin, urls := st.base, st.admin, st.urls
 	b := openPortal(t, base)
 	b.shot("portal-home")
+	b.accessible("the home page")
 
 	// Sign in: the portal → Atrium's issuer → the dev IdP's login page → back.
 	b.signIn("ada", "lovelace")
@@ -166,6 +174,7 @@ func TestPortalInTheBrowser(t *testing.T) {
 	b.waitFor("the Product page", `document.querySelector("h1")?.textContent.startsWith("Product")`)
 	b.waitText("Served by products")
 	b.shot("portal-type")
+	b.accessible("a type's docs")
 	b.do("clearing the search", browsertest.Type(`#schema-search`, "\b\b\b"))
 	b.click("Query")
 	b.waitText("topProducts")
@@ -214,14 +223,17 @@ func TestPortalInTheBrowser(t *testing.T) {
 	// No health checks are configured here: each subgraph's health is unknown, and says so.
 	b.waitFor("each subgraph's health", `document.querySelectorAll("table .health.unknown").length === 4`)
 	b.shot("portal-registry")
+	b.accessible("the registry")
 	b.click("Versions")
 	b.waitText("add productCount")
 	b.click(fmt.Sprintf("Compare with version %d", res.Version.ID-1))
 	b.waitText("Query.productCount")
 	b.shot("portal-diff")
+	b.accessible("a diff")
 	b.click("Changelog")
 	b.waitText("Query.productCount")
 	b.shot("portal-changelog")
+	b.accessible("the changelog")
 
 	b.signOut()
 
@@ -239,6 +251,7 @@ func TestPortalInTheBrowser(t *testing.T) {
 	secret := b.js("reading the secret", `document.querySelector("[data-testid=client-secret]").textContent`)
 	id := strings.TrimPrefix(b.js("reading the client ID", `document.querySelector(".secret h2").textContent`), "The secret of ")
 	b.shot("portal-clients")
+	b.accessible("the API clients")
 	scopes, status := clientToken(t, base, id, secret)
 	require.Equal(t, http.StatusOK, status)
 	assert.Equal(t, "reviews:read", scopes, "orders:write waits for an administrator")
@@ -262,6 +275,7 @@ func TestPortalInTheBrowser(t *testing.T) {
 		const open = document.querySelector('button[aria-label="Usage: Reports"]'); open.click(); if (!s) return false; open.click(); return false })()`)
 	b.js("showing the chart", `document.querySelector(".traffic").scrollIntoView(); ""`)
 	b.shot("portal-usage")
+	b.accessible("a client's usage")
 	b.signOut()
 
 	// The administrator sees every client with its owner, grants what waits, deletes it.

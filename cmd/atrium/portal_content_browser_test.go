@@ -44,6 +44,7 @@ func TestPortalContentInTheBrowser(t *testing.T) {
 	b.waitFor("the guide's page", `location.pathname === "/portal/guides/rate-limits" && !!document.querySelector("[data-testid=article-body] table")`)
 	b.waitText("By ada")
 	b.shot("portal-guide")
+	b.accessible("portal-guide")
 	b.signOut()
 
 	// dev finds it by searching for words of its text, and reads it: the table rendered, the
@@ -59,6 +60,7 @@ func TestPortalContentInTheBrowser(t *testing.T) {
 	b.do("searching again", browsertest.Type(`#guide-search`, strings.Repeat("\b", len("requests SECOND nonsense"))+"plan"))
 	b.waitFor("the result", `document.querySelectorAll(".articles li").length === 1`)
 	b.shot("portal-guides")
+	b.accessible("portal-guides")
 	b.click("Rate limits")
 	b.waitFor("the guide", `!!document.querySelector("[data-testid=article-body] table")`)
 	body := b.js("the guide", `document.querySelector("[data-testid=article-body]").innerText`)
@@ -99,6 +101,7 @@ func TestPortalContentInTheBrowser(t *testing.T) {
 	b.click("Status")
 	b.waitFor("the reviews row", `document.querySelector("tr[data-subgraph=reviews]")?.innerText.includes("Reviews are slow")`)
 	b.shot("portal-status")
+	b.accessible("portal-status")
 	healths := b.js("the healths", `[...document.querySelectorAll("tr[data-subgraph]")].map(r => r.dataset.subgraph + "=" + r.dataset.health).join(" ")`)
 	for _, name := range []string{"accounts", "inventory", "products", "reviews"} {
 		assert.Regexp(t, fmt.Sprintf(`\b%s=(UP|UNKNOWN)\b`, name), healths)

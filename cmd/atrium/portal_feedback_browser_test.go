@@ -47,6 +47,7 @@ func TestPortalFeedbackInTheBrowser(t *testing.T) {
 	b.click("← All feedback")
 	b.waitText(title)
 	b.shot("portal-feedback")
+	b.accessible("portal-feedback")
 	b.do("filtering by another type", browsertest.Type(`input[placeholder="Product or Product.price"]`, "Review"))
 	b.click("Filter")
 	b.waitText("No feedback matches.")
@@ -69,11 +70,13 @@ func TestPortalFeedbackInTheBrowser(t *testing.T) {
 	b.click("Mark as known issue")
 	b.waitText("Not a known issue")
 	b.shot("portal-feedback-thread")
+	b.accessible("portal-feedback-thread")
 	b.click("Schema")
 	b.click("Product")
 	b.waitFor("the known issues box", `document.querySelector(".known-issues")?.innerText.includes("`+title+`")`)
 	assert.Contains(t, b.js("the known issue", `document.querySelector(".known-issues").innerText`), "Product.price")
 	b.shot("portal-feedback-known-issues")
+	b.accessible("portal-feedback-known-issues")
 	b.signOut()
 
 	// dev reads the answer, marked as the owners', from the known issue's link.

@@ -39,6 +39,7 @@ func TestPortalProductsInTheBrowser(t *testing.T) {
 	b.click("Add the plan")
 	b.waitText("Free: 60 requests a minute, 1,000 requests a day; needs an owner's approval.")
 	b.shot("portal-product-owner")
+	b.accessible("portal-product-owner")
 	b.signOut()
 
 	// dev registers a client and subscribes it to Reviews API / Free.
@@ -72,6 +73,7 @@ func TestPortalProductsInTheBrowser(t *testing.T) {
 	b.click("API products")
 	b.waitFor("the queue", `[...document.querySelectorAll("li[data-client='`+id+`']")].some(li => li.dataset.status === "PENDING")`)
 	b.shot("portal-products")
+	b.accessible("portal-products")
 	b.click("Approve")
 	b.waitText("No subscription waits for approval.")
 	b.signOut()
@@ -101,5 +103,6 @@ func TestPortalProductsInTheBrowser(t *testing.T) {
 	b.waitFor("the subscribe form", `!!document.querySelector("#subscribe-client")`)
 	assert.Equal(t, "true", b.js("no sideways scrolling", `String(document.documentElement.scrollWidth <= window.innerWidth)`))
 	b.shot("portal-product-phone")
+	b.accessible("portal-product-phone")
 	b.signOut()
 }

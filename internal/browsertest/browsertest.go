@@ -7,6 +7,8 @@ import (
 	"fmt"
 	"os"
 	"os/exec"
+	"path/filepath"
+	"runtime"
 	"testing"
 	"time"
 
@@ -72,4 +74,33 @@ func Type(css, text string) chromedp.Action[chromedp.Void] {
 		}
 		return chromedp.KeyEvent(text)(ctx, t)
 	}
+}
+
+// axePath is axe-core's script, installed by `make deps` beside this file.
+func axePath() string {
+	_, file, _, _ := runtime.Caller(0)
+	return filepath.Join(filepath.Dir(file), "node_modules", "axe-core", "axe.min.js")
+}
+
+// Accessibility checks the page in ctx against WCAG 2 A and AA with axe-core and returns
+// each violation of serious or critical impact as "rule: what (selector)". Colour contrast,
+// labels, names of buttons and links, landmarks and ARIA use are among the rules. It needs
+// `make deps` (axe-core from npm).
+func Accessibility(t testing.TB, ctx context.Context) []string {
+	t.Helper()
+	src, err := os.ReadFile(axePath())
+	if err != nil {
+		t.Fatalf("axe-core is missing: run `make deps` (%v)", err)
+	}
+	// DevTools evaluation is not bound by the page's Content-Security-Policy.
+	if _, err := chromedp.Run(ctx, chromedp.Evaluate[bool](string(src)+";true")); err != nil {
+		t.Fatalf("loading axe-core: %v", err)
+	}
+	out, err := chromedp.Run(ctx, chromedp.Evaluate[[]string](`axe.run(document, { runOnly: ["wcag2a", "wcag2aa"] }).then(r =>
+		r.violations.filter(v => v.impact === "serious" || v.impact === "critical")
+			.flatMap(v => v.nodes.map(n => v.id + ": " + v.help + " (" + n.target.join(" ") + ")")))`, chromedp.EvalAwaitPromise))
+	if err != nil {
+		t.Fatalf("running axe-core: %v", err)
+	}
+	return out
 }
