@@ -44,6 +44,8 @@ type Config struct {
 	Portal Portal `yaml:"portal"`
 	// Variants are graphs served beside the main one, each its own registry (variants.go).
 	Variants map[string]Variant `yaml:"variants"`
+	// Limits bound the operations the gateway accepts (limits.go).
+	Limits Limits `yaml:"limits"`
 }
 
 // Auth configures how requests are authenticated (docs/identity.md).
@@ -151,6 +153,7 @@ func (c *Config) validate() error {
 	problems = append(problems, c.Authorization.problems(len(c.Auth.Providers) > 0 || !c.Issuer.Disabled)...)
 	problems = append(problems, c.Portal.problems()...)
 	problems = append(problems, c.variantProblems()...)
+	problems = append(problems, c.Limits.problems()...)
 	if len(problems) > 0 {
 		return errors.New(strings.Join(problems, "\n"))
 	}

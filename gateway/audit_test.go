@@ -28,7 +28,7 @@ func TestGraphQLHTTPAudit(t *testing.T) {
 	if _, err := os.Stat(filepath.Join(dir, "node_modules", "graphql-http")); err != nil {
 		t.Fatalf("run `make deps` first: %s has no node_modules", dir)
 	}
-	s := startStack(t, gateway.Options{MaxDepth: 100})
+	s := startStack(t, gateway.Options{Limits: gateway.Limits{MaxDepth: 100}})
 	ctx, cancel := context.WithTimeout(t.Context(), 2*time.Minute)
 	defer cancel()
 	cmd := exec.CommandContext(ctx, node, "audit.mjs", s.URL+"/graphql")

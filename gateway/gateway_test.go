@@ -234,7 +234,7 @@ func TestQueryPlanInExtensionsOnlyInDebugMode(t *testing.T) {
 
 func TestBadRequests(t *testing.T) {
 	t.Parallel()
-	s := startStack(t, gateway.Options{MaxDepth: 4})
+	s := startStack(t, gateway.Options{Limits: gateway.Limits{MaxDepth: 4}})
 	cases := []struct {
 		name, body, contentType string
 		status                  int

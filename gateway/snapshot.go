@@ -37,8 +37,9 @@ import (
 type Options struct {
 	// SubgraphTimeout bounds each subgraph request (0: no limit besides the client's).
 	SubgraphTimeout time.Duration
-	// MaxDepth refuses operations nested deeper than this (0: no limit).
-	MaxDepth int
+	// Limits bound the operations accepted: depth, aliases, root fields, directives,
+	// tokens (limits.go).
+	Limits Limits
 	// Debug lets clients ask for the query plan with the Atrium-Query-Plan header.
 	Debug bool
 	// DisableIntrospection refuses __schema and __type.
@@ -233,8 +234,8 @@ func NewSnapshot(sg *federation.Supergraph, opts Options) (*Snapshot, error) {
 	if !opts.DisableIntrospection {
 		srv.Use(extension.Introspection{})
 	}
-	if opts.MaxDepth > 0 {
-		srv.Use(depthLimit{max: opts.MaxDepth})
+	if opts.Limits.any() {
+		srv.Use(operationLimits{opts.Limits})
 	}
 	s.handler = srv
 	return s, nil

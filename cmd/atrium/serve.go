@@ -88,6 +88,7 @@ With --supergraph the gateway serves that file instead, and reloads it when it c
 				opts.SubgraphTraffic, opts.ConnectorSources = c.Subgraphs, c.Connectors.Sources
 				opts.Forwarding = c.Forwarding.Rules()
 				opts.Authorization = auth.Rules(c.Authorization)
+				opts.Limits = c.Limits.Apply(opts.Limits)
 			}
 			opts.Logger = slog.Default()
 			gw := gateway.New(nil)
@@ -213,7 +214,7 @@ With --supergraph the gateway serves that file instead, and reloads it when it c
 	f.DurationVar(&usageInterval, "usage-interval", gateway.DefaultUsageFlushInterval, "how often the gateway writes the operations it served to the registry, for schema checks")
 	f.StringVar(&listen, "listen", "127.0.0.1:4000", "address to listen on")
 	f.DurationVar(&opts.SubgraphTimeout, "subgraph-timeout", 30*time.Second, "time limit of each subgraph request")
-	f.IntVar(&opts.MaxDepth, "max-depth", 100, "refuse operations nested deeper than this (0: no limit)")
+	f.IntVar(&opts.Limits.MaxDepth, "max-depth", 100, "refuse operations nested deeper than this (0: no limit; limits: in atrium.yaml sets the others)")
 	f.Int64Var(&opts.MaxBodyBytes, "max-body-bytes", 2<<20, "largest request body accepted")
 	f.BoolVar(&opts.Dedup, "dedup", false, "share one execution among identical operations in flight, and one call among identical subgraph queries")
 	f.StringSliceVar(&opts.OverrideLabels, "override-label", nil, "switch on a progressive override label: fields @override(label:) with it are read from the overriding subgraph (repeatable; percent(N) labels need no switch)")
