@@ -27,7 +27,7 @@ func rootCommand() *cobra.Command {
 		SilenceErrors: true,
 	}
 	root.AddCommand(serveCommand(), composeCommand(), planCommand(), versionCommand(), subgraphCommand(), supergraphCommand(), connectorCommand(), clientCommand())
-	root.AddCommand(devIDPCommand())
+	root.AddCommand(devIDPCommand(), configCommand())
 	return root
 }
 
