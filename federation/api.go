@@ -52,7 +52,7 @@ func apiSchema(file string, doc *ast.SchemaDocument, sp *specs) (*ast.Schema, er
 		// Only executable directives defined by the supergraph itself reach clients; type-system
 		// directives and every linked spec's (join, link, tag, inaccessible, composed ones)
 		// stay behind the gateway.
-		if d.Name == sp.linkName || strings.HasPrefix(d.Name, sp.join+"__") || sp.owns("@"+d.Name) || !executable(d) {
+		if d.Name == sp.linkName || strings.HasPrefix(d.Name, sp.join+"__") || sp.owns("@"+d.Name) || !Executable(d) {
 			continue
 		}
 		out.Directives = append(out.Directives, d)
@@ -129,7 +129,9 @@ func (s *Supergraph) APISDL() string {
 	return buf.String()
 }
 
-func executable(d *ast.DirectiveDefinition) bool {
+// Executable tells a directive usable in operations (the API schema keeps those) from a
+// type-system one.
+func Executable(d *ast.DirectiveDefinition) bool {
 	for _, l := range d.Locations {
 		switch l {
 		case ast.LocationQuery, ast.LocationMutation, ast.LocationSubscription, ast.LocationField,

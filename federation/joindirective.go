@@ -39,7 +39,7 @@ func (sg *Supergraph) readJoinDirectives(file string, sp *specs, doc *ast.Schema
 			if d.Name != name {
 				continue
 			}
-			jd := &JoinDirective{Name: argString(d, "name"), Type: typ, Field: field, Pos: d.Position}
+			jd := &JoinDirective{Name: ArgString(d, "name"), Type: typ, Field: field, Pos: d.Position}
 			if a := d.Arguments.ForName("args"); a != nil && a.Value != nil && a.Value.Kind == ast.ObjectValue {
 				jd.Args = a.Value
 			}

@@ -148,9 +148,9 @@ func readSpecs(file string, doc *ast.SchemaDocument) (*specs, error) {
 		var url string
 		switch d.Name {
 		case "link":
-			url = argString(d, "url")
+			url = ArgString(d, "url")
 		case "core":
-			url = argString(d, "feature")
+			url = ArgString(d, "feature")
 		default:
 			continue
 		}
@@ -162,7 +162,7 @@ func readSpecs(file string, doc *ast.SchemaDocument) (*specs, error) {
 		}
 		base = "https://" + base + "/"
 		version = "v" + version
-		as := argString(d, "as")
+		as := ArgString(d, "as")
 		sp.features = append(sp.features, linkedNames(d, base, as))
 		switch base {
 		case specJoin:
@@ -178,7 +178,7 @@ func readSpecs(file string, doc *ast.SchemaDocument) (*specs, error) {
 			if as != "" {
 				sp.inaccessible = as
 			}
-			sp.inaccessible = importedName(d, "@inaccessible", sp.inaccessible)
+			sp.inaccessible = ImportedName(d, "@inaccessible", sp.inaccessible)
 		case specConnect:
 			if !supportedConnect[version] {
 				return nil, errAt(file, d.Position, "unsupported connect spec version %s (supported: v0.1 to v0.3)", version)
@@ -196,7 +196,7 @@ func readSpecs(file string, doc *ast.SchemaDocument) (*specs, error) {
 			if as != "" {
 				alias = as
 			}
-			name := importedName(d, "@"+spec, alias)
+			name := ImportedName(d, "@"+spec, alias)
 			switch spec {
 			case "authenticated":
 				sp.authenticated = name
@@ -210,8 +210,8 @@ func readSpecs(file string, doc *ast.SchemaDocument) (*specs, error) {
 		case specCore:
 			sp.linkName = "core"
 		default:
-			if argString(d, "for") == "EXECUTION" || argString(d, "for") == "SECURITY" {
-				return nil, errAt(file, d.Position, "unsupported feature %s required for %s", url, argString(d, "for"))
+			if ArgString(d, "for") == "EXECUTION" || ArgString(d, "for") == "SECURITY" {
+				return nil, errAt(file, d.Position, "unsupported feature %s required for %s", url, ArgString(d, "for"))
 			}
 		}
 	}
@@ -258,17 +258,20 @@ func linkedNames(d *ast.Directive, base, as string) featureNames {
 	return f
 }
 
-// importedName finds `import: [{name: "@x", as: "@y"}]` renames.
-func importedName(d *ast.Directive, name, def string) string {
+// ImportedName finds `import: [{name: "@x", as: "@y"}]` renames.
+func ImportedName(d *ast.Directive, name, def string) string {
 	imp := d.Arguments.ForName("import")
 	if imp == nil || imp.Value == nil {
 		return def
 	}
 	for _, c := range imp.Value.Children {
 		v := c.Value
-		if v.Kind == ast.ObjectValue {
+		if v != nil && v.Kind == ast.ObjectValue {
 			n, a := "", ""
 			for _, f := range v.Children {
+				if f.Value == nil {
+					continue
+				}
 				switch f.Name {
 				case "name":
 					n = f.Value.Raw
@@ -284,7 +287,8 @@ func importedName(d *ast.Directive, name, def string) string {
 	return def
 }
 
-func argString(d *ast.Directive, name string) string {
+// ArgString is a directive argument's raw value; "" when absent.
+func ArgString(d *ast.Directive, name string) string {
 	a := d.Arguments.ForName(name)
 	if a == nil || a.Value == nil {
 		return ""
@@ -316,7 +320,7 @@ func (sg *Supergraph) readGraphs(file string, sp *specs) error {
 		if d == nil {
 			return errAt(file, v.Position, "enum value %s has no @%s__graph(name:, url:)", v.Name, sp.join)
 		}
-		name := argString(d, "name")
+		name := ArgString(d, "name")
 		if name == "" {
 			return errAt(file, d.Position, "@%s__graph on %s has no name", sp.join, v.Name)
 		}
@@ -324,7 +328,7 @@ func (sg *Supergraph) readGraphs(file string, sp *specs) error {
 			return errAt(file, d.Position, "subgraph name %q is used twice", name)
 		}
 		seen[name] = true
-		sg.Subgraphs = append(sg.Subgraphs, &Subgraph{ID: len(sg.Subgraphs), Name: name, Enum: v.Name, URL: argString(d, "url")})
+		sg.Subgraphs = append(sg.Subgraphs, &Subgraph{ID: len(sg.Subgraphs), Name: name, Enum: v.Name, URL: ArgString(d, "url")})
 	}
 	if len(sg.Subgraphs) == 0 {
 		return errAt(file, enum.Position, "the supergraph has no subgraphs (%s__Graph is empty)", sp.join)
@@ -333,7 +337,7 @@ func (sg *Supergraph) readGraphs(file string, sp *specs) error {
 }
 
 func (sg *Supergraph) graphOf(file string, sp *specs, d *ast.Directive) (SubgraphID, error) {
-	g := argString(d, "graph")
+	g := ArgString(d, "graph")
 	for _, s := range sg.Subgraphs {
 		if s.Enum == g {
 			return s.ID, nil
@@ -379,7 +383,7 @@ func (sg *Supergraph) readTypes(file string, sp *specs) error {
 				if argBool(d, "isInterfaceObject") {
 					in.InterfaceObject = true
 				}
-				if raw := argString(d, "key"); raw != "" {
+				if raw := ArgString(d, "key"); raw != "" {
 					in.Keys = append(in.Keys, &Key{Raw: raw, Resolvable: argBoolDefault(d, "resolvable", true)})
 				}
 			case sp.join + "__owner":
@@ -409,7 +413,7 @@ func (sg *Supergraph) readTypes(file string, sp *specs) error {
 					return err
 				}
 				if t.In[sub] != nil {
-					t.In[sub].Implements = append(t.In[sub].Implements, argString(d, "interface"))
+					t.In[sub].Implements = append(t.In[sub].Implements, ArgString(d, "interface"))
 				}
 			case sp.join + "__unionMember":
 				sub, err := sg.graphOf(file, sp, d)
@@ -417,7 +421,7 @@ func (sg *Supergraph) readTypes(file string, sp *specs) error {
 					return err
 				}
 				if t.In[sub] != nil {
-					t.In[sub].Members = append(t.In[sub].Members, argString(d, "member"))
+					t.In[sub].Members = append(t.In[sub].Members, ArgString(d, "member"))
 				}
 			}
 		}
@@ -507,11 +511,11 @@ func (sg *Supergraph) readField(file string, sp *specs, t *Type, fd *ast.FieldDe
 		in := &FieldIn{
 			Sub:            sub,
 			External:       argBool(d, "external"),
-			RequiresRaw:    argString(d, "requires"),
-			ProvidesRaw:    argString(d, "provides"),
-			Type:           argString(d, "type"),
-			Override:       argString(d, "override"),
-			OverrideLabel:  argString(d, "overrideLabel"),
+			RequiresRaw:    ArgString(d, "requires"),
+			ProvidesRaw:    ArgString(d, "provides"),
+			Type:           ArgString(d, "type"),
+			Override:       ArgString(d, "override"),
+			OverrideLabel:  ArgString(d, "overrideLabel"),
 			UsedOverridden: argBool(d, "usedOverridden"),
 		}
 		if prev := f.In[sub]; prev != nil {

@@ -6,6 +6,8 @@ import (
 	"strings"
 
 	"github.com/vektah/gqlparser/v2/ast"
+
+	"github.com/atrium-gateway/atrium/federation"
 )
 
 const (
@@ -129,9 +131,9 @@ func read(doc *ast.SchemaDocument) (*graph, error) {
 		var url string
 		switch d.Name {
 		case "link":
-			url = argString(d, "url")
+			url = federation.ArgString(d, "url")
 		case "core":
-			url = argString(d, "feature")
+			url = federation.ArgString(d, "feature")
 		default:
 			continue
 		}
@@ -141,7 +143,7 @@ func read(doc *ast.SchemaDocument) (*graph, error) {
 			base = trimmed[:i]
 		}
 		base = "https://" + base + "/"
-		alias := argString(d, "as")
+		alias := federation.ArgString(d, "as")
 		if alias == "" {
 			parts := strings.Split(strings.TrimSuffix(base, "/"), "/")
 			alias = parts[len(parts)-1]
@@ -150,10 +152,10 @@ func read(doc *ast.SchemaDocument) (*graph, error) {
 		specDirectives[alias] = true
 		switch base {
 		case specTag:
-			g.tag = importedName(d, "@tag", alias)
+			g.tag = federation.ImportedName(d, "@tag", alias)
 			specDirectives[g.tag] = true
 		case specInaccessible:
-			g.inaccessible = importedName(d, "@inaccessible", alias)
+			g.inaccessible = federation.ImportedName(d, "@inaccessible", alias)
 			specDirectives[g.inaccessible] = true
 		case specLink, specCore:
 			g.linkName = d.Name
@@ -191,7 +193,7 @@ func read(doc *ast.SchemaDocument) (*graph, error) {
 		}
 	}
 	for _, d := range doc.Directives {
-		if specDirectives[d.Name] || g.isOwned(d.Name) || !executable(d) {
+		if specDirectives[d.Name] || g.isOwned(d.Name) || !federation.Executable(d) {
 			continue
 		}
 		for _, a := range d.Arguments {
@@ -229,7 +231,7 @@ func (g *graph) tags(dirs ast.DirectiveList) []string {
 	var out []string
 	for _, d := range dirs {
 		if d.Name == g.tag {
-			out = append(out, argString(d, "name"))
+			out = append(out, federation.ArgString(d, "name"))
 		}
 	}
 	return out
@@ -289,56 +291,6 @@ func (g *graph) linkInaccessible() {
 			def.Locations = append(def.Locations, loc)
 		}
 	}
-}
-
-// importedName finds `import: [{name: "@x", as: "@y"}]` renames (as federation.Parse does).
-func importedName(d *ast.Directive, name, def string) string {
-	imp := d.Arguments.ForName("import")
-	if imp == nil || imp.Value == nil {
-		return def
-	}
-	for _, c := range imp.Value.Children {
-		v := c.Value
-		if v == nil || v.Kind != ast.ObjectValue {
-			continue
-		}
-		n, a := "", ""
-		for _, f := range v.Children {
-			if f.Value == nil {
-				continue
-			}
-			switch f.Name {
-			case "name":
-				n = f.Value.Raw
-			case "as":
-				a = f.Value.Raw
-			}
-		}
-		if n == name && a != "" {
-			return strings.TrimPrefix(a, "@")
-		}
-	}
-	return def
-}
-
-func argString(d *ast.Directive, name string) string {
-	a := d.Arguments.ForName(name)
-	if a == nil || a.Value == nil {
-		return ""
-	}
-	return a.Value.Raw
-}
-
-func executable(d *ast.DirectiveDefinition) bool {
-	for _, l := range d.Locations {
-		switch l {
-		case ast.LocationQuery, ast.LocationMutation, ast.LocationSubscription, ast.LocationField,
-			ast.LocationFragmentDefinition, ast.LocationFragmentSpread, ast.LocationInlineFragment,
-			ast.LocationVariableDefinition:
-			return true
-		}
-	}
-	return false
 }
 
 // coordinate names a field (T.f), an argument (T.f(a:)) or an enum value (E.V).
