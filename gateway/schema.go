@@ -167,4 +167,3 @@ func (d *documentCache) Get(_ context.Context, key string) (*ast.QueryDocument, 
 func (d *documentCache) Add(_ context.Context, key string, doc *ast.QueryDocument) {
 	d.c.Set(key, doc, 1)
 }
-

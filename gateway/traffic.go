@@ -78,11 +78,7 @@ func (r *UsageRecorder) flushTraffic(ctx context.Context) error {
 	defer r.mu.Unlock()
 	for k, t := range counts {
 		if now := r.traffic[k]; now != nil {
-			now.Requests += t.Requests
-			now.Errors += t.Errors
-			for i, n := range t.Latency {
-				now.Latency[i] += n
-			}
+			now.Add(*t)
 		} else if len(r.traffic) < r.maxPending {
 			r.traffic[k] = t
 		}

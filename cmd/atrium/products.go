@@ -26,15 +26,12 @@ func (s productSource) Subscriptions(ctx context.Context) ([]products.Subscripti
 	return out, nil
 }
 
-func (s productSource) Changed(ctx context.Context) (time.Time, error) { return s.st.ProductsChanged(ctx) }
+func (s productSource) Changed(ctx context.Context) (time.Time, error) {
+	return s.st.ProductsChanged(ctx)
+}
 
-func (s productSource) UsedSince(ctx context.Context, clientID string, since time.Time) (int64, error) {
-	buckets, err := s.st.ClientTraffic(ctx, clientID, since)
-	var n int64
-	for _, b := range buckets {
-		n += b.Requests
-	}
-	return n, err
+func (s productSource) RequestsSince(ctx context.Context, since time.Time) (map[string]int64, error) {
+	return s.st.ClientRequestsSince(ctx, since)
 }
 
 // productContract is a product's part of the graph: the supergraph filtered by its tags,

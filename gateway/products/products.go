@@ -40,8 +40,8 @@ type Source interface {
 	Subscriptions(ctx context.Context) ([]Subscription, error)
 	// Changed is when products, plans or subscriptions last changed (cheap to poll).
 	Changed(ctx context.Context) (time.Time, error)
-	// UsedSince is how many requests a client sent since a time, by every gateway.
-	UsedSince(ctx context.Context, clientID string, since time.Time) (int64, error)
+	// RequestsSince is how many requests each client sent since a time, by every gateway.
+	RequestsSince(ctx context.Context, since time.Time) (map[string]int64, error)
 }
 
 // ContractFunc filters a supergraph by @tag (federation/contract.Build).
@@ -59,7 +59,8 @@ type Router struct {
 	opts       gateway.Options
 	loaded     bool
 	products   map[string]*product // by filter key
-	changed    time.Time
+	changed    time.Time           // of the subscriptions read
+	read       bool                // whether they were read at all
 
 	clients atomic.Pointer[map[string]*client] // read on every request
 }
@@ -144,7 +145,7 @@ func (r *Router) Refresh(ctx context.Context) error {
 		return err
 	}
 	r.mu.Lock()
-	stale := !changed.Equal(r.changed) || len(*r.clients.Load()) == 0 && r.changed.IsZero()
+	stale := !r.read || !changed.Equal(r.changed)
 	r.mu.Unlock()
 	if stale {
 		subs, err := r.source.Subscriptions(ctx)
@@ -153,21 +154,27 @@ func (r *Router) Refresh(ctx context.Context) error {
 		}
 		r.apply(subs)
 		r.mu.Lock()
-		r.changed = changed
+		r.changed, r.read = changed, true
 		r.mu.Unlock()
 	}
-	day := time.Now().UTC().Truncate(24 * time.Hour)
-	for _, c := range *r.clients.Load() {
-		if c.sub.PerDay == 0 {
-			continue
+	clients := *r.clients.Load()
+	quotas := false
+	for _, c := range clients {
+		quotas = quotas || c.sub.PerDay > 0
+	}
+	if !quotas {
+		return nil
+	}
+	// The registry's counts include what this instance wrote; what it has not written yet
+	// is lost here, so the quota is exact within one usage flush.
+	used, err := r.source.RequestsSince(ctx, time.Now().UTC().Truncate(24*time.Hour))
+	if err != nil {
+		return err
+	}
+	for id, c := range clients {
+		if c.sub.PerDay > 0 {
+			c.used.Store(used[id])
 		}
-		n, err := r.source.UsedSince(ctx, c.sub.ClientID, day)
-		if err != nil {
-			return err
-		}
-		// The registry's count includes what this instance wrote; what it has not written
-		// yet is lost here, so the quota is exact within one usage flush.
-		c.used.Store(n)
 	}
 	return nil
 }

@@ -2,6 +2,7 @@ package products_test
 
 import (
 	"context"
+	"maps"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -38,10 +39,10 @@ func (s *subscriptions) Changed(context.Context) (time.Time, error) {
 	return s.changed, nil
 }
 
-func (s *subscriptions) UsedSince(_ context.Context, client string, _ time.Time) (int64, error) {
+func (s *subscriptions) RequestsSince(context.Context, time.Time) (map[string]int64, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	return s.used[client], nil
+	return maps.Clone(s.used), nil
 }
 
 func (s *subscriptions) set(subs ...products.Subscription) {

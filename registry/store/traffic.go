@@ -182,3 +182,27 @@ func splitCounts(s string) []int64 {
 	}
 	return out
 }
+
+// ClientRequestsSince is every API client's request count from since on, in one query
+// (the gateways' daily quotas).
+func (s *Store) ClientRequestsSince(ctx context.Context, since time.Time) (map[string]int64, error) {
+	if err := s.usable(); err != nil {
+		return nil, err
+	}
+	rows, err := s.reader.QueryContext(ctx, `SELECT client_id, SUM(requests) FROM client_traffic WHERE bucket >= $1 GROUP BY client_id`,
+		s.timeArg(since.UTC().Truncate(TrafficBucket)))
+	if err != nil {
+		return nil, fmt.Errorf("read traffic: %w", err)
+	}
+	defer rows.Close()
+	out := map[string]int64{}
+	for rows.Next() {
+		var id string
+		var n int64
+		if err := rows.Scan(&id, &n); err != nil {
+			return nil, err
+		}
+		out[id] = n
+	}
+	return out, rows.Err()
+}

@@ -48,6 +48,11 @@ func TestClientTrafficAddsUp(t *testing.T) {
 		assert.Equal(t, 20*time.Second, got[1].Percentile(0.5), "past the last bound")
 		later, _ := s.ClientTraffic(ctx, "reports", t0.Add(5*time.Minute))
 		assert.Len(t, later, 1)
+		counts, err := s.ClientRequestsSince(ctx, t0)
+		require.NoError(t, err)
+		assert.Equal(t, map[string]int64{"reports": 7, "other": 5}, counts)
+		counts, _ = s.ClientRequestsSince(ctx, t0.Add(5*time.Minute))
+		assert.Equal(t, map[string]int64{"reports": 2}, counts)
 
 		for name, bad := range map[string]store.TrafficRecord{
 			"no client":         {Bucket: t0, Requests: 1, Latency: latency(nil)},
