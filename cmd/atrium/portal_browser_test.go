@@ -321,6 +321,13 @@ func (b tab) signOut() {
 // clientToken asks the issuer for a client-credentials token; it returns the granted scopes.
 func clientToken(t *testing.T, base, id, secret string) (string, int) {
 	t.Helper()
+	status, tok := clientCredentials(t, base, id, secret)
+	return tok.Scope, status
+}
+
+// clientCredentials asks the issuer for a client-credentials token of the client.
+func clientCredentials(t *testing.T, base, id, secret string) (int, struct{ AccessToken, Scope string }) {
+	t.Helper()
 	req, _ := http.NewRequest(http.MethodPost, base+"/oauth/token", strings.NewReader(url.Values{"grant_type": {"client_credentials"}}.Encode()))
 	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
 	req.SetBasicAuth(id, secret)
@@ -328,31 +335,22 @@ func clientToken(t *testing.T, base, id, secret string) (string, int) {
 	require.NoError(t, err)
 	defer resp.Body.Close()
 	var body struct {
-		Scope string `json:"scope"`
+		AccessToken string `json:"access_token"`
+		Scope       string `json:"scope"`
 	}
 	_ = json.NewDecoder(resp.Body).Decode(&body)
-	return body.Scope, resp.StatusCode
+	return resp.StatusCode, struct{ AccessToken, Scope string }{body.AccessToken, body.Scope}
 }
 
 // clientQuery sends a GraphQL query to the gateway with a client-credentials token of
 // the client.
 func clientQuery(t *testing.T, base, id, secret, query string) {
 	t.Helper()
-	req, _ := http.NewRequest(http.MethodPost, base+"/oauth/token", strings.NewReader(url.Values{"grant_type": {"client_credentials"}}.Encode()))
-	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-	req.SetBasicAuth(id, secret)
-	resp, err := http.DefaultClient.Do(req)
-	require.NoError(t, err)
-	var tok struct {
-		AccessToken string `json:"access_token"`
-	}
-	require.NoError(t, json.NewDecoder(resp.Body).Decode(&tok))
-	resp.Body.Close()
 	body, _ := json.Marshal(map[string]string{"query": query})
-	req, _ = http.NewRequest(http.MethodPost, base+"/graphql", strings.NewReader(string(body)))
+	req, _ := http.NewRequest(http.MethodPost, base+"/graphql", strings.NewReader(string(body)))
 	req.Header.Set("Content-Type", "application/json")
-	req.Header.Set("Authorization", "Bearer "+tok.AccessToken)
-	resp, err = http.DefaultClient.Do(req)
+	req.Header.Set("Authorization", "Bearer "+clientAccessToken(t, base, id, secret))
+	resp, err := http.DefaultClient.Do(req)
 	require.NoError(t, err)
 	resp.Body.Close()
 }

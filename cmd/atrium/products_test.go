@@ -3,7 +3,6 @@ package main
 import (
 	"encoding/json"
 	"net/http"
-	"net/url"
 	"strings"
 	"testing"
 	"time"
@@ -88,16 +87,8 @@ func TestProductsShapeAndLimitTheirClients(t *testing.T) {
 // clientAccessToken is a client-credentials token of the client.
 func clientAccessToken(t *testing.T, base, id, secret string) string {
 	t.Helper()
-	req, _ := http.NewRequest(http.MethodPost, base+"/oauth/token", strings.NewReader(url.Values{"grant_type": {"client_credentials"}}.Encode()))
-	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-	req.SetBasicAuth(id, secret)
-	resp, err := http.DefaultClient.Do(req)
-	require.NoError(t, err)
-	defer resp.Body.Close()
-	var tok struct {
-		AccessToken string `json:"access_token"`
-	}
-	require.NoError(t, json.NewDecoder(resp.Body).Decode(&tok))
+	status, tok := clientCredentials(t, base, id, secret)
+	require.Equal(t, http.StatusOK, status)
 	require.NotEmpty(t, tok.AccessToken)
 	return tok.AccessToken
 }
