@@ -131,12 +131,7 @@ func Handler(opts Options) (http.Handler, error) {
 			if !webassets.AllowRead(w, r) {
 				return
 			}
-			h := w.Header()
-			h.Set("Content-Type", "text/html; charset=utf-8")
-			h.Set("Cache-Control", "no-cache")
-			h.Set("Content-Security-Policy", csp)
-			h.Set("X-Content-Type-Options", "nosniff")
-			h.Set("Referrer-Policy", "same-origin")
+			webassets.PageHeaders(w, csp)
 			status := http.StatusOK
 			if !routes.MatchString(p) {
 				status = http.StatusNotFound

@@ -112,12 +112,7 @@ func Handler(title, endpoint, assetPrefix string) http.Handler {
 		if !webassets.AllowRead(w, r) {
 			return
 		}
-		h := w.Header()
-		h.Set("Content-Type", "text/html; charset=utf-8")
-		h.Set("Cache-Control", "no-cache")
-		h.Set("Content-Security-Policy", csp)
-		h.Set("X-Content-Type-Options", "nosniff")
-		h.Set("Referrer-Policy", "same-origin")
+		webassets.PageHeaders(w, csp)
 		http.ServeContent(w, r, "", time.Time{}, bytes.NewReader(body))
 	})
 }

@@ -168,3 +168,14 @@ func AcceptsGzip(header string) bool {
 	}
 	return false
 }
+
+// PageHeaders sets the headers of an HTML page an app's assets belong to: revalidated on
+// every load (the assets it names are the ones cached), under its Content-Security-Policy.
+func PageHeaders(w http.ResponseWriter, csp string) {
+	h := w.Header()
+	h.Set("Content-Type", "text/html; charset=utf-8")
+	h.Set("Cache-Control", "no-cache")
+	h.Set("Content-Security-Policy", csp)
+	h.Set("X-Content-Type-Options", "nosniff")
+	h.Set("Referrer-Policy", "same-origin")
+}
