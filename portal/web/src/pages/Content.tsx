@@ -6,7 +6,7 @@ import { config } from "../config";
 import { useRegistry } from "../hooks";
 import { Link, navigate } from "../router";
 import { hasRole, useViewer } from "../viewer";
-import { Badge, Failure, Loading, When } from "./common";
+import { Badge, Failure, Loading, NotFound, When } from "./common";
 import "./content.css";
 
 export type Kind = "GUIDE" | "FAQ" | "ARTICLE" | "ANNOUNCEMENT";
@@ -138,12 +138,9 @@ function ArticlePage({ slug }: { slug: string }) {
   if (res.error) return <Failure error={res.error} />;
   if (!a)
     return (
-      <section className="narrow">
-        <h1>Not found</h1>
-        <p>
-          There is no article “{slug}”. See <Link to="/guides">every guide</Link>.
-        </p>
-      </section>
+      <NotFound>
+        There is no article “{slug}”. See <Link to="/guides">every guide</Link>.
+      </NotFound>
     );
   if (editing) return <Editor article={a} onCancel={() => setEditing(false)} onSaved={() => {
           setEditing(false);

@@ -5,7 +5,7 @@ import { registry } from "../api";
 import { useRegistry } from "../hooks";
 import { Link, navigate } from "../router";
 import { hasRole, useViewer } from "../viewer";
-import { Badge, Failure, Loading, When } from "./common";
+import { Badge, Failure, Loading, NotFound, When } from "./common";
 import "./feedback.css";
 
 type Kind = "QUESTION" | "PROBLEM";
@@ -295,12 +295,9 @@ function ThreadPage({ id }: { id: string }) {
   const t = res.data!.feedbackThread;
   if (!t)
     return (
-      <section className="narrow">
-        <h1>Not found</h1>
-        <p>
-          There is no such thread. <Link to="/feedback">All feedback</Link>
-        </p>
-      </section>
+      <NotFound>
+        There is no such thread. <Link to="/feedback">All feedback</Link>
+      </NotFound>
     );
   return (
     <article className="narrow feedback">

@@ -7,7 +7,7 @@ import { config } from "../config";
 import { useRegistry } from "../hooks";
 import { Link, navigate } from "../router";
 import { hasRole, useViewer } from "../viewer";
-import { Badge, Confirm, Failure, Loading, When } from "./common";
+import { Badge, Confirm, Failure, Loading, NotFound, When } from "./common";
 import "./products.css";
 
 interface Plan {
@@ -164,12 +164,9 @@ function ProductPage({ slug }: { slug: string }) {
   if (res.error) return <Failure error={res.error} />;
   if (!p)
     return (
-      <section className="narrow">
-        <h1>Not found</h1>
-        <p>
-          There is no product “{slug}”. See <Link to="/products">every product</Link>.
-        </p>
-      </section>
+      <NotFound>
+        There is no product “{slug}”. See <Link to="/products">every product</Link>.
+      </NotFound>
     );
   if (editing) {
     const saved = () => {

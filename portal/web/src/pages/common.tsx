@@ -17,11 +17,12 @@ export function SignInNeeded() {
   );
 }
 
-export function NotFound() {
+// NotFound says what is missing; children say it for one kind of page (with a way back).
+export function NotFound({ children }: { children?: ReactNode }) {
   return (
     <section className="narrow">
       <h1>Not found</h1>
-      <p>There is no such page in the portal.</p>
+      <p>{children ?? "There is no such page in the portal."}</p>
     </section>
   );
 }
