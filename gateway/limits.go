@@ -45,9 +45,9 @@ func (l operationLimits) MutateOperationContext(_ context.Context, rc *graphql.O
 			return limitError("MAX_TOKENS_EXCEEDED", "the document has more than %d tokens", "maxTokens", l.MaxTokens, n)
 		}
 	}
-	m := measurer{fragments: map[string]*size{}}
+	var m measurer // its maps are made at the first fragment spread: most operations have none
 	s := m.selectionSet(rc.Operation.SelectionSet)
-	roots := m.rootFields(rc.Operation.SelectionSet, map[string]int{})
+	roots := m.rootFields(rc.Operation.SelectionSet)
 	s.directives += len(rc.Operation.Directives)
 	switch {
 	case l.MaxDepth > 0 && s.depth > l.MaxDepth:
@@ -88,6 +88,7 @@ type size struct {
 // measurer measures selection sets, each fragment once.
 type measurer struct {
 	fragments map[string]*size // nil value: being measured (a cycle, which validation refuses)
+	roots     map[string]int   // root fields by fragment
 }
 
 // saturating addition: counts of a fragment spread many times stay finite.
@@ -134,6 +135,9 @@ func (m *measurer) fragment(spread *ast.FragmentSpread) size {
 		}
 		return *s
 	}
+	if m.fragments == nil {
+		m.fragments = map[string]*size{}
+	}
 	m.fragments[spread.Name] = nil
 	s := m.selectionSet(spread.Definition.SelectionSet)
 	s.directives = add(s.directives, len(spread.Definition.Directives))
@@ -143,23 +147,26 @@ func (m *measurer) fragment(spread *ast.FragmentSpread) size {
 
 // rootFields counts the operation's top-level fields, through fragments, each fragment
 // counted once and then reused.
-func (m *measurer) rootFields(set ast.SelectionSet, memo map[string]int) int {
+func (m *measurer) rootFields(set ast.SelectionSet) int {
 	n := 0
 	for _, sel := range set {
 		switch sel := sel.(type) {
 		case *ast.Field:
 			n = add(n, 1)
 		case *ast.InlineFragment:
-			n = add(n, m.rootFields(sel.SelectionSet, memo))
+			n = add(n, m.rootFields(sel.SelectionSet))
 		case *ast.FragmentSpread:
 			if sel.Definition == nil {
 				continue
 			}
-			c, seen := memo[sel.Name]
+			if m.roots == nil {
+				m.roots = map[string]int{}
+			}
+			c, seen := m.roots[sel.Name]
 			if !seen {
-				memo[sel.Name] = 0 // a cycle counts nothing (validation refuses cycles)
-				c = m.rootFields(sel.Definition.SelectionSet, memo)
-				memo[sel.Name] = c
+				m.roots[sel.Name] = 0 // a cycle counts nothing (validation refuses cycles)
+				c = m.rootFields(sel.Definition.SelectionSet)
+				m.roots[sel.Name] = c
 			}
 			n = add(n, c)
 		}
