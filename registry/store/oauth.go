@@ -168,12 +168,19 @@ func (s *Store) SetOAuthClientScopes(ctx context.Context, id string, scopes []st
 		}
 	}
 	if revoked {
-		if _, err := tx.ExecContext(ctx, `UPDATE oauth_tokens SET revoked_at = $1 WHERE client_id = $2 AND revoked_at IS NULL`,
-			at, id); err != nil {
-			return false, fmt.Errorf("revoke the tokens of client %q: %w", id, err)
+		if err := revokeClientTokens(ctx, tx, id, at); err != nil {
+			return false, err
 		}
 	}
 	return revoked, tx.Commit()
+}
+
+// revokeClientTokens revokes every token issued to a client; at is a timeArg.
+func revokeClientTokens(ctx context.Context, tx *sql.Tx, id string, at any) error {
+	if _, err := tx.ExecContext(ctx, `UPDATE oauth_tokens SET revoked_at = $1 WHERE client_id = $2 AND revoked_at IS NULL`, at, id); err != nil {
+		return fmt.Errorf("revoke the tokens of client %q: %w", id, err)
+	}
+	return nil
 }
 
 // DeleteOAuthClient removes a client with its subscription to a product, and revokes
@@ -203,9 +210,8 @@ func (s *Store) DeleteOAuthClient(ctx context.Context, id string) error {
 	if n, _ := res.RowsAffected(); n == 0 {
 		return fmt.Errorf("client %q: %w", id, ErrNotFound)
 	}
-	if _, err := tx.ExecContext(ctx, `UPDATE oauth_tokens SET revoked_at = $1 WHERE client_id = $2 AND revoked_at IS NULL`,
-		s.timeArg(now()), id); err != nil {
-		return fmt.Errorf("revoke the tokens of client %q: %w", id, err)
+	if err := revokeClientTokens(ctx, tx, id, s.timeArg(now())); err != nil {
+		return err
 	}
 	return tx.Commit()
 }
